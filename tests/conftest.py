@@ -1,0 +1,38 @@
+"""Shared fixtures: every test runs once per arithmetic backend."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from srpkit import _arith
+
+IN_CI = os.environ.get("CI") == "true"
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False
+)
+settings.load_profile("ci" if IN_CI else "default")
+
+if IN_CI and "gmpy2" not in _arith.available_backends():
+    raise RuntimeError("CI must test both backends, but gmpy2 is not installed")
+
+
+@pytest.fixture(scope="session", params=["gmpy2", "python"], autouse=True)
+def srp_backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test under one arithmetic backend, restoring the previous one after."""
+    name: str = request.param
+    if name not in _arith.available_backends():
+        pytest.skip("gmpy2 is not installed")
+    previous = _arith.backend()
+    _arith.set_backend(name)
+    try:
+        yield name
+    finally:
+        _arith.set_backend(previous)

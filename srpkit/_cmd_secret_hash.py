@@ -8,7 +8,7 @@ from typing import Any
 from ._cli import CommandIO, read_secret
 from ._secret_hash import secret_hash
 
-CLIENT_SECRET_ENV = "SRPKIT_CLIENT_SECRET"
+CLIENT_SECRET_ENV = "SRPKIT_CLIENT_SECRET"  # noqa: S105 - a variable name
 
 
 def register(commands: Any) -> None:

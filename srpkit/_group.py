@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._encoding import hex_hash_int, pad_hex
 
-__all__ = ["G", "K", "N", "N_BITS", "N_BYTES"]
+__all__ = ["N_BITS", "N_BYTES", "G", "K", "N"]
 
 # RFC 3526, section 4, "3072-bit MODP Group", as printed there:
 # p = 2^3072 - 2^3008 - 1 + 2^64 * { [2^2942 pi] + 1690314 }

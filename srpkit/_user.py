@@ -91,7 +91,9 @@ class UserSRP:
         """The AuthParameters for InitiateAuth with USER_SRP_AUTH: USERNAME, SRP_A (+ SECRET_HASH, DEVICE_KEY)."""
         params = {"USERNAME": self._username, "SRP_A": self.srp_a}
         if self._client_secret is not None:
-            params["SECRET_HASH"] = secret_hash(self._username, self._client_id, self._client_secret)
+            params["SECRET_HASH"] = secret_hash(
+                self._username, self._client_id, self._client_secret
+            )
         if self._device_key is not None:
             params["DEVICE_KEY"] = self._device_key
         return params

@@ -8,6 +8,7 @@ JavaScript clients.
 from __future__ import annotations
 
 from ._arith import backend
+from ._device import DeviceSecret, DeviceSRP, new_device_secret
 from ._encoding import pad_hex
 from ._errors import (
     BackendUnavailableError,
@@ -17,6 +18,17 @@ from ._errors import (
     ParameterTypeError,
     SRPKitError,
 )
+from ._requests import (
+    custom_auth_srp_request,
+    device_password_verifier_request,
+    device_srp_auth_request,
+    initiate_auth_request,
+    password_verifier_request,
+    respond_to_auth_challenge_request,
+    select_password_srp_request,
+    user_auth_request,
+    user_srp_auth_request,
+)
 from ._secret_hash import secret_hash
 from ._timestamp import format_timestamp
 from ._user import UserSRP
@@ -25,6 +37,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackendUnavailableError",
+    "DeviceSRP",
+    "DeviceSecret",
     "InvalidChallengeError",
     "InvalidInputError",
     "MissingParameterError",
@@ -33,7 +47,17 @@ __all__ = [
     "UserSRP",
     "__version__",
     "backend",
+    "custom_auth_srp_request",
+    "device_password_verifier_request",
+    "device_srp_auth_request",
     "format_timestamp",
+    "initiate_auth_request",
+    "new_device_secret",
     "pad_hex",
+    "password_verifier_request",
+    "respond_to_auth_challenge_request",
     "secret_hash",
+    "select_password_srp_request",
+    "user_auth_request",
+    "user_srp_auth_request",
 ]

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from ._challenge import check_small_a, draw_small_a, parse_srp_challenge, timestamp_for
-from ._errors import InvalidChallengeError
+from ._device import DeviceSRP
+from ._errors import InvalidChallengeError, InvalidInputError
 from ._secret_hash import secret_hash
 from ._srp import PasswordClaim, password_claim, public_ephemeral
 from ._validate import (
@@ -83,6 +84,11 @@ class UserSRP:
         )
 
     @property
+    def client_id(self) -> str:
+        """The app client id the request bodies are for."""
+        return self._client_id
+
+    @property
     def srp_a(self) -> str:
         """SRP_A as sent: minimal lowercase hex of A, no padding."""
         return format(self._big_a, "x")
@@ -142,3 +148,37 @@ class UserSRP:
         if self._device_key is not None:
             responses["DEVICE_KEY"] = self._device_key
         return responses
+
+    def device_srp(
+        self,
+        device_group_key: str,
+        device_password: str,
+        challenge_parameters: Mapping[str, str],
+        *,
+        small_a: int | None = None,
+    ) -> DeviceSRP:
+        """The DeviceSRP for the device steps that follow this user's PASSWORD_VERIFIER.
+
+        ``challenge_parameters`` are that PASSWORD_VERIFIER's (for USER_ID_FOR_SRP,
+        the USERNAME the device steps carry). Client, client secret and device key
+        are this object's; the device's private ephemeral is a fresh one.
+        """
+        if self._device_key is None:
+            raise InvalidInputError(
+                "device_key: this UserSRP was made without device_key, so Cognito "
+                "will not ask for the device steps",
+                fields=("device_key",),
+            )
+        _, extras = parse_srp_challenge(challenge_parameters, also_required=("USER_ID_FOR_SRP",))
+        user_id = check_username(
+            extras["USER_ID_FOR_SRP"], "USER_ID_FOR_SRP", error=InvalidChallengeError
+        )
+        return DeviceSRP(
+            device_group_key,
+            self._device_key,
+            device_password,
+            user_id,
+            self._client_id,
+            client_secret=self._client_secret,
+            small_a=small_a,
+        )

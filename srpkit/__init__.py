@@ -7,7 +7,7 @@ JavaScript clients.
 
 from __future__ import annotations
 
-from ._arith import backend
+from ._arith import backend, hardened, set_hardened
 from ._device import DeviceSecret, DeviceSRP, new_device_secret
 from ._encoding import pad_hex
 from ._errors import (
@@ -30,6 +30,7 @@ from ._requests import (
     user_srp_auth_request,
 )
 from ._secret_hash import secret_hash
+from ._server import VerificationError
 from ._timestamp import format_timestamp
 from ._user import UserSRP
 
@@ -45,12 +46,14 @@ __all__ = [
     "ParameterTypeError",
     "SRPKitError",
     "UserSRP",
+    "VerificationError",
     "__version__",
     "backend",
     "custom_auth_srp_request",
     "device_password_verifier_request",
     "device_srp_auth_request",
     "format_timestamp",
+    "hardened",
     "initiate_auth_request",
     "new_device_secret",
     "pad_hex",
@@ -58,6 +61,7 @@ __all__ = [
     "respond_to_auth_challenge_request",
     "secret_hash",
     "select_password_srp_request",
+    "set_hardened",
     "user_auth_request",
     "user_srp_auth_request",
 ]

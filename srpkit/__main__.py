@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ._cli import CommandIO, UsageError
 from ._errors import SRPKitError
@@ -15,15 +16,32 @@ __all__ = ["main"]
 # One module per subcommand (srpkit/_cmd_<name>.py), imported only when the CLI runs.
 _COMMAND_MODULES = (
     "secret_hash",
+    "audit",
+    "demo",
+    "bench",
+    "vectors",
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that takes no abbreviations.
+
+    "--password" must never be taken for "--password-stdin" (or any other
+    option), so that nothing on the command line can carry a secret.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="srpkit",
-        description="Amazon Cognito SRP, device verifiers and SECRET_HASH.",
+    parser = _Parser(
+        prog="srpkit", description="Amazon Cognito SRP, device verifiers and SECRET_HASH."
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     for name in _COMMAND_MODULES:
         importlib.import_module(f"srpkit._cmd_{name}").register(commands)
     return parser

@@ -16,10 +16,10 @@ from typing import NamedTuple
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ._arith import powmod
+from ._arith import powmod, powmod_g
 from ._encoding import b64encode, hash_hex, hex_hash_int, pad_hex
 from ._errors import InvalidChallengeError, InvalidInputError
-from ._group import G, K, N
+from ._group import K, N
 
 __all__ = [
     "PasswordClaim",
@@ -41,7 +41,7 @@ def public_ephemeral(a: int) -> int:
     """A = g^a mod N for the private ephemeral ``a`` (1 <= a < N)."""
     if not 1 <= a < N:
         raise InvalidInputError("a: must satisfy 1 <= a < N", fields=("a",))
-    return powmod(G, a, N)
+    return powmod_g(a)
 
 
 def scrambling_parameter(big_a: int, big_b: int) -> int:
@@ -57,7 +57,7 @@ def private_key(salt: int, realm: str, user_id: str, password: str) -> int:
 
 def verifier(x: int) -> int:
     """v = g^x mod N, what the server stores (and ConfirmDevice receives) for private key x."""
-    return powmod(G, x, N)
+    return powmod_g(x)
 
 
 def premaster_secret(big_b: int, x: int, a: int, u: int) -> int:

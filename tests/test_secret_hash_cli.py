@@ -110,3 +110,12 @@ def test_python_dash_m_and_console_script_agree() -> None:
         check=True,
     ).stdout
     assert out.strip() == secret_hash("bob", "abc", "s3")
+
+
+def test_cli_refuses_abbreviated_options() -> None:
+    """Options must be spelled out: an abbreviation never stands for a secret-bearing flag."""
+    status, out, _ = run_cli(
+        ["secret-hash", "--username", "bob", "--client-id", "abc", "--client-secret-std"],
+        stdin="s3\n",
+    )
+    assert status == 2 and out == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -29,7 +30,11 @@ from srpkit import (
     _validate,
 )
 
-REFERENCE = Path("/work/shared/reference")
+# The project's reference files live in ../shared/reference beside the checkout;
+# a copy is kept here so the tests run from any clone, and a test below fails
+# when the two drift apart.
+REFERENCE = Path(__file__).resolve().parent / "data" / "reference"
+SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 SHAPES = json.loads((REFERENCE / "cognito-idp-shapes.json").read_text())["shapes"]
 RESPOND_SCHEMA_FILE = json.loads(
     (REFERENCE / "respond-to-auth-challenge-request.schema.json").read_text()
@@ -555,3 +560,13 @@ def test_device_password_verifier_bad_challenge_is_named() -> None:
             device(), asked("DEVICE_PASSWORD_VERIFIER"), now=NOW
         )
     assert info.value.fields == ("SALT", "SRP_B", "SECRET_BLOCK")
+
+
+def test_reference_copies_match_shared() -> None:
+    """The copies in tests/data/reference are byte-identical to ../shared/reference when it is there."""
+    if not SHARED_REFERENCE.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI runs with shared/ beside the clone, but {SHARED_REFERENCE} is missing")
+        pytest.skip("no ../shared/reference beside this checkout")
+    for name in ("cognito-idp-shapes.json", "respond-to-auth-challenge-request.schema.json"):
+        assert (REFERENCE / name).read_bytes() == (SHARED_REFERENCE / name).read_bytes(), name

@@ -68,7 +68,13 @@ def check_username(
 ) -> str:
     """Check a user name against UsernameType (1-128 letters, marks, symbols, digits, punctuation)."""
     text = require_str(username, field, max_len=128, error=error)
-    utf8_field(text, field, error=error)
+    if text.isascii():
+        # Every printable ASCII character but the space is a letter, digit,
+        # punctuation mark or symbol: one C-level scan instead of a category per character.
+        if text.isprintable() and " " not in text:
+            return text
+    else:
+        utf8_field(text, field, error=error)
     for ch in text:
         if unicodedata.category(ch)[0] not in _USERNAME_CATEGORIES:
             raise error(

@@ -31,6 +31,7 @@ from ._encoding import b64encode, pad_hex
 from ._errors import InvalidInputError, SRPKitError
 from ._group import N
 from ._secret_hash import secret_hash
+from ._server import parse_timestamp
 from ._srp import (
     PasswordClaim,
     derive_key,
@@ -333,13 +334,6 @@ def _small_a(test: Mapping[str, Any]) -> int:
 
 
 _INSTANT_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_TIMESTAMP_RE = re.compile(
-    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-    r"([1-9]|[12]\d|3[01]) (\d\d):(\d\d):(\d\d) UTC (\d{1,4})"
-)
-
-
 def _instant(text: str) -> datetime:
     match = _INSTANT_RE.fullmatch(text)
     if match is None:
@@ -353,25 +347,11 @@ def _instant(text: str) -> datetime:
 
 
 def _timestamp_instant(text: str) -> datetime:
-    """The instant a canonical TIMESTAMP names (its weekday is checked by formatting it again)."""
-    match = _TIMESTAMP_RE.fullmatch(text)
-    if match is None:
-        raise _VectorFieldError(
-            "timestamp: not a TIMESTAMP of the form 'Www Mmm D HH:MM:SS UTC YYYY'"
-        )
-    month, day, hour, minute, second, year = match.groups()
+    """The instant a canonical TIMESTAMP names (the server half's strict parser checks it)."""
     try:
-        return datetime(
-            int(year),
-            _MONTHS.index(month) + 1,
-            int(day),
-            int(hour),
-            int(minute),
-            int(second),
-            tzinfo=timezone.utc,
-        )
-    except ValueError as exc:
-        raise _VectorFieldError(f"timestamp: {exc}") from None
+        return parse_timestamp(text, "timestamp")
+    except SRPKitError as exc:
+        raise _VectorFieldError(str(exc)) from None
 
 
 def _agree(what: str, got: object, want: object) -> None:

@@ -32,3 +32,12 @@ def test_package_is_typed() -> None:
     """py.typed is present and declared as package data."""
     assert (ROOT / "srpkit" / "py.typed").exists()
     assert '"py.typed"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_readme_examples_run() -> None:
+    """Every >>> example in the README runs and prints what the README says."""
+    import doctest
+
+    result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, verbose=False)
+    assert result.attempted >= 20
+    assert result.failed == 0

@@ -62,7 +62,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from ._arith import powmod
-from ._encoding import b64decode_field, hash_hex, hex_hash_int, int_from_hex_field, pad_hex
+from ._encoding import (
+    b64decode_field,
+    hash_hex,
+    hex_hash_int,
+    int_from_hex_field,
+    pad_hex,
+    utf8_field,
+)
 from ._errors import InvalidInputError, ParameterTypeError
 from ._group import N_BYTES, G, K, N
 from ._server import timestamp_problems
@@ -190,6 +197,7 @@ def _text(value: Any, name: str) -> str:
         raise ParameterTypeError(
             f"{name}: expected a string, got {type(value).__name__}", fields=(name,)
         )
+    utf8_field(value, name)  # hashed as UTF-8; JSON can carry a lone surrogate ("\ud800")
     return value
 
 
@@ -666,8 +674,8 @@ def _check_wire(inputs: _Inputs, data: Mapping[str, Any], steps: list[Step]) -> 
             "USERNAME",
             "USER_ID_FOR_SRP" if inputs.flow == "user" else "challenge USERNAME",
             MATCH,
-            str(sent),
-            str(expected),
+            _display(sent),
+            _display(expected),
         )
         if sent != expected:
             row.status = WARN
@@ -678,7 +686,7 @@ def _check_wire(inputs: _Inputs, data: Mapping[str, Any], steps: list[Step]) -> 
         steps.append(row)
     if inputs.flow == "device" and "DEVICE_KEY" in responses:
         row = Step(
-            "DEVICE_KEY", "the device key", MATCH, str(responses["DEVICE_KEY"]), inputs.user_id
+            "DEVICE_KEY", "the device key", MATCH, _display(responses["DEVICE_KEY"]), inputs.user_id
         )
         if responses["DEVICE_KEY"] != inputs.user_id:
             row.status, row.note = DIFFERS, "not the device key the transcript names"
@@ -689,7 +697,7 @@ def _check_wire(inputs: _Inputs, data: Mapping[str, Any], steps: list[Step]) -> 
             "PASSWORD_CLAIM_SECRET_BLOCK",
             "SECRET_BLOCK",
             MATCH,
-            str(echoed),
+            _display(echoed),
             inputs.block_text,
         )
         if echoed != inputs.block_text:
@@ -700,6 +708,11 @@ def _check_wire(inputs: _Inputs, data: Mapping[str, Any], steps: list[Step]) -> 
                 else ""
             )
         steps.append(row)
+
+
+def _display(value: object) -> str:
+    """A recorded value as text any output can carry: a lone surrogate (JSON allows it) escaped."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _same_bytes(text: object, block: bytes) -> bool:

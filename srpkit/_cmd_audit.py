@@ -58,6 +58,8 @@ def _load(path: str, io: CommandIO) -> Any:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
+    except ValueError:  # open() refuses a NUL or a lone surrogate in the path
+        raise UsageError(f"cannot read {path!r}: not a usable file name") from None
     if len(text) > _MAX_TRANSCRIPT:
         raise UsageError(f"{path}: larger than {_MAX_TRANSCRIPT >> 20} MiB")
     try:
@@ -84,7 +86,9 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
             file=io.stdout,
         )
     else:
-        print(render(report, args.transcript, _unicode_ok(io)), file=io.stdout)
+        # A file name that is not UTF-8 reaches argv as lone surrogates; stdout would refuse them.
+        source = args.transcript.encode("utf-8", "backslashreplace").decode("utf-8")
+        print(render(report, source, _unicode_ok(io)), file=io.stdout)
     if not report.consistent:
         return 1
     return 0 if report.complete else _EXIT_INCOMPLETE

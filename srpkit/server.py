@@ -302,7 +302,7 @@ class _Session:
         check_skew(parse_timestamp(timestamp), clock, max_skew)
         self._secret_hash_problem(params, username)
         try:
-            given = b64decode_field(
+            b64decode_field(
                 params["PASSWORD_CLAIM_SIGNATURE"],
                 "PASSWORD_CLAIM_SIGNATURE",
                 max_len=_SIGNATURE_B64_MAX,
@@ -321,8 +321,10 @@ class _Session:
             secret_block=self._block,
             timestamp=timestamp,
         )
-        expected = b64decode_field(proof.signature, "signature", max_len=_SIGNATURE_B64_MAX)
-        if not hmac.compare_digest(given, expected):
+        # Compared as text, not as decoded bytes: decoding ignores the unused low bits of
+        # the last base64 character, so a mutated signature could decode to the right MAC.
+        given = params["PASSWORD_CLAIM_SIGNATURE"].encode("ascii")  # base64, checked above
+        if not hmac.compare_digest(given, proof.signature.encode("ascii")):
             raise VerificationError(
                 "PASSWORD_CLAIM_SIGNATURE: does not verify (wrong password, or a client that "
                 "signs differently; `srpkit audit` can tell which)",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -36,8 +37,6 @@ def test_package_is_typed() -> None:
 
 def test_readme_examples_run() -> None:
     """Every >>> example in the README runs and prints what the README says."""
-    import doctest
-
     result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, verbose=False)
     assert result.attempted >= 20
     assert result.failed == 0

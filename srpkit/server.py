@@ -73,6 +73,7 @@ _SMALL_B_BYTES = 128  # as wide as the clients' a
 _SECRET_BLOCK_BYTES = 96
 _MAX_VERIFIER_B64 = 2048
 _SIGNATURE_B64_MAX = 128
+_SECRET_HASH_MAX = 128  # SecretHashType's maximum; checked before the value is encoded
 _MAX_GROUP_KEY = 128
 _CLAIM_FIELDS = ("USERNAME", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP", "PASSWORD_CLAIM_SIGNATURE")
 
@@ -213,8 +214,10 @@ class _Session:
             )
         assert self._client_id is not None
         expected = secret_hash(username, self._client_id, self._client_secret)
-        if not isinstance(given, str) or not hmac.compare_digest(
-            given.encode("utf-8", "replace"), expected.encode("ascii")
+        if (
+            not isinstance(given, str)
+            or len(given) > _SECRET_HASH_MAX
+            or not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("ascii"))
         ):
             raise VerificationError(
                 f"SECRET_HASH: does not match the app client secret for USERNAME {username!r}",

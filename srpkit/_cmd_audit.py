@@ -15,6 +15,7 @@ from typing import Any
 from ._audit import CANNOT, DIFFERS, INPUT, MATCH, NOT_LOGGED, WARN, AuditReport, audit_transcript
 from ._cli import CommandIO, UsageError
 from ._errors import SRPKitError
+from ._jsonio import JSONTextError, load_json
 
 PASSWORD_ENV = "SRPKIT_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 SMALL_A_ENV = "SRPKIT_SMALL_A"
@@ -63,9 +64,9 @@ def _load(path: str, io: CommandIO) -> Any:
     if len(text) > _MAX_TRANSCRIPT:
         raise UsageError(f"{path}: larger than {_MAX_TRANSCRIPT >> 20} MiB")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        return load_json(text)
+    except JSONTextError as exc:
+        raise UsageError(f"{path}: not JSON ({exc})") from None
 
 
 def run(args: argparse.Namespace, io: CommandIO) -> int:

@@ -111,7 +111,9 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
             "it can create users and pools (administration is not authenticated)",
             file=io.stderr,
         )
-    where = f"state in {args.state}" if args.state else "state in memory"
+    # A file name that is not UTF-8 reaches argv as lone surrogates; stdout may refuse them.
+    shown = str(args.state).encode("utf-8", "backslashreplace").decode("utf-8")
+    where = f"state in {shown}" if args.state else "state in memory"
     print(f"srpkit serve: listening on {server.url} ({where})", file=io.stdout, flush=True)
     try:
         with _stop_on_sigterm():

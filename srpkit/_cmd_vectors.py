@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
-from ._cli import CommandIO
-from ._vectors import GroupReport, VectorFile, bundled_vector_dir, check_file, load_vector_file
+from ._cli import CommandIO, UsageError
+from ._vectors import (
+    GroupReport,
+    VectorFile,
+    VectorFileError,
+    bundled_vector_dir,
+    check_file,
+    load_vector_file,
+)
 
 
 def register(commands: Any) -> None:
@@ -48,18 +56,38 @@ def register(commands: Any) -> None:
     where.set_defaults(run=run_path)
 
 
+def _shown(path: Path) -> str:
+    # A file name that is not UTF-8 reaches Python as lone surrogates; stdout would refuse them.
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _usable(name: str) -> Path:
+    """The path of a FILE argument, or a usage error for one no file can have."""
+    try:
+        os.fsencode(name)
+    except UnicodeEncodeError:
+        # Only a lone surrogate that is not an undecodable byte of argv gets here.
+        raise UsageError(f"{_shown(Path(name))}: not a usable file name") from None
+    if "\x00" in name:
+        raise UsageError(f"{name!r}: not a usable file name (contains NUL)")
+    return Path(name)
+
+
 def _load(files: list[str]) -> list[VectorFile]:
     if not files:
         return [
             load_vector_file(p, p.name) for p in sorted(bundled_vector_dir().glob("*_test.json"))
         ]
     loaded: list[VectorFile] = []
-    for name in files:
-        path = Path(name)
-        if path.is_dir():
-            loaded += [load_vector_file(p) for p in sorted(path.glob("*_test.json"))]
-        else:
-            loaded.append(load_vector_file(path))
+    for path in [_usable(name) for name in files]:
+        try:
+            # is_dir() raises for some errors (a name too long), glob() for an unreadable directory.
+            members = sorted(path.glob("*_test.json")) if path.is_dir() else [path]
+        except OSError as exc:
+            raise VectorFileError(
+                f"{_shown(path)}: cannot read: {exc.strerror or exc}", fields=("FILE",)
+            ) from None
+        loaded += [load_vector_file(p, _shown(p)) for p in members]
     return loaded
 
 

@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from typing import Any
 
+from ._jsonio import JSONTextError, load_json
 from ._serve_state import MemoryStore, SQLiteStore, Store
 from ._server_pool import CognitoService, ServiceError
 
@@ -40,6 +41,8 @@ _WELL_KNOWN_RE = re.compile(
 # The region botocore signs for (SigV4 credential scope): it names new pools' region.
 _REGION_RE = re.compile(r"Credential=[^/,\s]*/[0-9]{8}/([a-z0-9-]{1,32})/cognito-idp/aws4_request")
 _STEP_RE = re.compile(r"[A-Z_]{1,40}")
+# ASCII digits only: str.isdigit() also admits '²' and other digits int() refuses.
+_LENGTH_RE = re.compile(r"[0-9]{1,12}")
 # How long a connection may sit idle or a client take to send a request.
 _SOCKET_TIMEOUT = 30.0
 
@@ -123,11 +126,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._error(411, "SerializationException", "Content-Length is required")
             return None
-        if not text.isdigit() or len(text) > 12:
+        length = _content_length(text)
+        if length is None:
             self.close_connection = True
             self._error(400, "SerializationException", "Content-Length is not a number")
             return None
-        length = int(text)
         if length > MAX_BODY_BYTES:
             self.close_connection = True
             self._error(
@@ -150,8 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def handle_expect_100(self) -> bool:
         # Refuse an oversized body before the client sends it.
-        text = self.headers.get("Content-Length", "")
-        if text.isdigit() and int(text) > MAX_BODY_BYTES:
+        length = _content_length(self.headers.get("Content-Length", ""))
+        if length is not None and length > MAX_BODY_BYTES:
             self._body_length(sent=False)
             return False
         return super().handle_expect_100()
@@ -168,8 +171,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "UnknownOperationException", "X-Amz-Target names no operation")
             return
         try:
-            request = json.loads(body or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            request = load_json(body or b"{}")
+        except JSONTextError:
             request = None
         if not isinstance(request, dict):
             self._error(400, "SerializationException", "The body is not a JSON object")
@@ -227,6 +230,11 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     do_HEAD = do_GET  # noqa: N815 - the base class's naming
+
+
+def _content_length(text: str) -> int | None:
+    """The value of a Content-Length header, or None if it is not a plain decimal number."""
+    return int(text) if _LENGTH_RE.fullmatch(text) else None
 
 
 def _call_name(operation: str, request: dict[str, Any]) -> str:

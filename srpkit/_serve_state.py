@@ -165,6 +165,8 @@ class SQLiteStore(Store):
                 os.close(os.open(self._path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         except OSError as exc:
             raise StateFileError(f"{self._path}: cannot create ({exc.strerror})") from None
+        except ValueError:  # os.open() refuses a NUL or a lone surrogate in the path
+            raise StateFileError(f"{str(self._path)!r}: not a usable file name") from None
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)

@@ -18,6 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ._jsonio import load_json
+
 __all__ = ["MAX_TOKEN_CHARS", "SigningKey", "unverified_claims"]
 
 # Cognito's tokens are 1-2 KB; the cap bounds the work a forged one can cause.
@@ -52,8 +54,8 @@ def _split(token: object) -> tuple[str, str, str] | None:
 
 def _json_part(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(_b64url_decode(text))
-    except (binascii.Error, ValueError):
+        value = load_json(_b64url_decode(text))
+    except (binascii.Error, ValueError):  # bad base64url (or not ASCII), or a JSONTextError
         return None
     return value if isinstance(value, dict) else None
 

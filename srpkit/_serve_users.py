@@ -21,6 +21,8 @@ __all__ = [
     "DEFAULT_PASSWORD_POLICY",
     "ServiceError",
     "check_password_policy",
+    "check_request_text",
+    "checked_username",
     "new_client_id",
     "new_client_secret",
     "new_pool_id",
@@ -97,6 +99,10 @@ _PHONE_RE = re.compile(r"\+[0-9]{4,15}")
 _ID_ALPHABET = string.ascii_letters + string.digits
 _LOWER_ALPHABET = string.ascii_lowercase + string.digits
 _MAX_ATTRIBUTE_VALUE = 2048
+# UTF-16 surrogates: valid in JSON text as \ud800 escapes, but alone they are no character
+# and cannot be UTF-8 (so no password, name or hash input can hold one).
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_MAX_FIELD_NAME = 64
 
 
 def check_password_policy(policy: Mapping[str, Any], password: object) -> str:
@@ -116,6 +122,52 @@ def check_password_policy(policy: Mapping[str, Any], password: object) -> str:
             "InvalidPasswordException", f"Password did not conform with policy: {problem}"
         )
     return password
+
+
+def _lone_surrogate(text: str) -> bool:
+    return not text.isascii() and _SURROGATE_RE.search(text) is not None
+
+
+def _member(where: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    name = str(key)[:_MAX_FIELD_NAME]
+    return f"{where}.{name}" if where else name
+
+
+def check_request_text(request: Mapping[str, Any]) -> None:
+    """Refuse a request any string of which (member name or value, at any depth) is not Unicode text.
+
+    Checked once, before any operation reads the request, so that no password,
+    username or secret with a lone surrogate reaches code that must encode it.
+    The error names the field (as ``Name.Member[0].Value``), never its value.
+    """
+    # Iterative (the request can nest as deep as json.loads allows); paths are
+    # only spelled out for containers and for the error.
+    stack: list[tuple[str, object, object]] = [("", None, request)]
+    seen: set[int] = set()
+    while stack:
+        parent, key, value = stack.pop()
+        if isinstance(value, str):
+            if _lone_surrogate(value):
+                raise _invalid(
+                    f"{_member(parent, key)}: not valid Unicode text (contains a lone surrogate)"
+                )
+            continue
+        if not isinstance(value, (Mapping, list, tuple)) or id(value) in seen:
+            continue
+        seen.add(id(value))  # a Python caller's request may share or loop its containers
+        where = parent if key is None else _member(parent, key)
+        if isinstance(value, Mapping):
+            for name in value:
+                if isinstance(name, str) and _lone_surrogate(name):
+                    raise _invalid(
+                        f"{where or 'request'}: a member name is not valid Unicode text "
+                        "(contains a lone surrogate)"
+                    )
+            stack += [(where, str(name), item) for name, item in value.items()]
+        else:
+            stack += [(where, i, item) for i, item in enumerate(value)]
 
 
 def read_text(
@@ -205,7 +257,8 @@ def read_attributes(request: Mapping[str, Any], name: str = "UserAttributes") ->
     return out
 
 
-def _checked_name(name: str, field: str) -> str:
+def checked_username(name: str, field: str) -> str:
+    """``name`` if Cognito admits it as a username, else InvalidParameterException naming ``field``."""
     try:
         return check_username(name, field)
     except SRPKitError as exc:
@@ -220,7 +273,7 @@ def signup_username(pool: PoolRecord, given: str, attributes: dict[str, str]) ->
     (so USER_ID_FOR_SRP differs from what the user types). With AliasAttributes
     the username may not look like an email or phone number that could be an alias.
     """
-    _checked_name(given, "Username")
+    checked_username(given, "Username")
     if pool.username_attributes:
         if "email" in pool.username_attributes and _EMAIL_RE.fullmatch(given):
             attributes["email"] = given

@@ -38,6 +38,8 @@ from ._serve_users import (
     DEFAULT_PASSWORD_POLICY,
     ServiceError,
     check_password_policy,
+    check_request_text,
+    checked_username,
     new_client_id,
     new_client_secret,
     new_pool_id,
@@ -145,6 +147,10 @@ class _Pool:
 def _token_seconds(request: Mapping[str, Any], name: str, unit_key: str) -> int:
     units = request.get("TokenValidityUnits") or {}
     unit = units.get(unit_key, "hours") if isinstance(units, dict) else "hours"
+    if not isinstance(unit, str):
+        raise ServiceError(
+            "SerializationException", f"TokenValidityUnits.{unit_key}: expected a string"
+        )
     if unit not in _UNIT_SECONDS:
         raise ServiceError(
             "InvalidParameterException", f"TokenValidityUnits.{unit_key}: unknown unit"
@@ -243,7 +249,13 @@ class CognitoService:
             raise ServiceError(
                 "UnknownOperationException", f"{operation[:64]} is not supported by srpkit serve"
             )
-        return handler(request, region or self.region)
+        check_request_text(request)
+        try:
+            return handler(request, region or self.region)
+        except SRPKitError as exc:
+            # A check of srpkit's own that an operation did not translate: still the
+            # caller's bad input, so an AWS-shaped answer rather than a 500.
+            raise _service_error(exc) from None
 
     def jwks(self, pool_id: str) -> dict[str, Any] | None:
         """The pool's JSON Web Key Set (None for an unknown pool)."""
@@ -608,6 +620,8 @@ class CognitoService:
         username = read_text(request, "Username", max_len=128)
         password = read_text(request, "Password", max_len=256)
         assert username is not None and password is not None
+        # The name first: Cognito validates its input before it checks the hash of it.
+        checked_username(username, "Username")
         _check_secret_hash(client, username, request.get("SecretHash"))
         user = self.add_user(
             pool.record.id,
@@ -1024,8 +1038,14 @@ class CognitoService:
             _, client = self._client(request)
         read_text(request, "Token", max_len=16384)
         given = request.get("ClientSecret")
+        # Bytes: compare_digest refuses non-ASCII str; surrogatepass keeps the encoding total
+        # and one-to-one, so only the secret itself matches.
         if client.secret is not None and not (
-            isinstance(given, str) and hmac.compare_digest(given, client.secret)
+            isinstance(given, str)
+            and hmac.compare_digest(
+                given.encode("utf-8", "surrogatepass"),
+                client.secret.encode("utf-8", "surrogatepass"),
+            )
         ):
             raise ServiceError("NotAuthorizedException", "Client secret is missing or wrong.")
         return {}
@@ -1066,16 +1086,24 @@ def _verified(client: AppClient, step: Callable[[], _T]) -> _T:
     """Run an SRP step, answering its refusals as Cognito does (keeping srpkit's reason)."""
     try:
         return step()
-    except VerificationError as exc:
-        if exc.reason == "malformed":
-            raise ServiceError("InvalidParameterException", str(exc), exc) from None
-        message = _NOT_AUTHORIZED
-        if exc.reason == "secret_hash":
-            missing = "SECRET_HASH" not in exc.fields or "missing" in str(exc)
-            message = _secret_hash_refusal(client, missing)
-        raise ServiceError("NotAuthorizedException", message, exc) from None
     except SRPKitError as exc:
-        raise ServiceError("InvalidParameterException", str(exc)) from None
+        raise _service_error(exc, client) from None
+
+
+def _service_error(exc: SRPKitError, client: AppClient | None = None) -> ServiceError:
+    """What Cognito answers for an srpkit refusal: a failed check is NotAuthorizedException.
+
+    A malformed message or any other bad value is InvalidParameterException.
+    """
+    if not isinstance(exc, VerificationError):
+        return ServiceError("InvalidParameterException", str(exc))
+    if exc.reason == "malformed":
+        return ServiceError("InvalidParameterException", str(exc), exc)
+    message = _NOT_AUTHORIZED
+    if exc.reason == "secret_hash" and client is not None:
+        missing = "SECRET_HASH" not in exc.fields or "missing" in str(exc)
+        message = _secret_hash_refusal(client, missing)
+    return ServiceError("NotAuthorizedException", message, exc)
 
 
 class UserPool:

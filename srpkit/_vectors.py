@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +25,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from ._challenge import parse_srp_challenge
+from ._challenge import MAX_SRP_B_HEX, parse_srp_challenge
 from ._device import DeviceSRP, new_device_secret
 from ._encoding import b64encode, pad_hex
 from ._errors import InvalidInputError, SRPKitError
 from ._group import N
+from ._jsonio import JSONTextError, load_json
 from ._secret_hash import secret_hash
 from ._server import parse_timestamp
 from ._srp import (
@@ -47,6 +48,7 @@ from ._validate import pool_name
 
 __all__ = [
     "GROUP_FIELDS",
+    "MAX_VECTOR_FILE_BYTES",
     "RESULTS",
     "GroupReport",
     "Outcome",
@@ -102,6 +104,11 @@ _CLIENT_ID = "srpkitvectors"
 _DEVICE_USERNAME = "srpkit-vectors"
 _DEVICE_PASSWORD_BYTES = 40
 _DEVICE_SALT_BYTES = 16
+
+
+# The bundled files are a few hundred KiB; the cap keeps a wrong path (a disk image, a
+# device) from being read into memory.
+MAX_VECTOR_FILE_BYTES = 16 << 20
 
 
 class VectorFileError(InvalidInputError):
@@ -189,25 +196,33 @@ def load_vector_file(path: str | Path, name: str | None = None) -> VectorFile:
     """Read and shape-check a vector file; ``name`` is what messages call it (default: the path)."""
     display = str(path) if name is None else name
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise VectorFileError(f"{display}: not UTF-8 text", fields=("FILE",)) from None
+        with open(path, "rb") as handle:
+            # The size first (a regular file), then a bounded read (a pipe or device has none).
+            too_big = os.fstat(handle.fileno()).st_size > MAX_VECTOR_FILE_BYTES
+            data = b"" if too_big else handle.read(MAX_VECTOR_FILE_BYTES + 1)
     except OSError as exc:
         raise VectorFileError(
             f"{display}: cannot read: {exc.strerror or exc}", fields=("FILE",)
         ) from None
+    except ValueError:  # open() refuses a NUL or a lone surrogate in the path
+        raise VectorFileError(f"{display}: not a usable file name", fields=("FILE",)) from None
+    if too_big or len(data) > MAX_VECTOR_FILE_BYTES:
+        raise VectorFileError(
+            f"{display}: larger than {MAX_VECTOR_FILE_BYTES >> 20} MiB", fields=("FILE",)
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise VectorFileError(f"{display}: not UTF-8 text", fields=("FILE",)) from None
     return parse_vector_text(text, display)
 
 
 def parse_vector_text(text: str, name: str) -> VectorFile:
     """Parse and shape-check the text of a vector file called ``name``."""
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise VectorFileError(
-            f"{name}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-            fields=("FILE",),
-        ) from None
+        doc = load_json(text)
+    except JSONTextError as exc:
+        raise VectorFileError(f"{name}: not JSON ({exc})", fields=("FILE",)) from None
     return _shape(doc, name)
 
 
@@ -325,6 +340,8 @@ class _InconsistentError(Exception):
 def _small_a(test: Mapping[str, Any]) -> int:
     """The test's private ephemeral: its own field, so a bad one is the vector's fault, not a rejection."""
     text = test["a"]
+    if len(text) > MAX_SRP_B_HEX:
+        raise _VectorFieldError(f"a: more than {MAX_SRP_B_HEX} hex digits")
     if not re.fullmatch(r"[0-9a-fA-F]+", text):
         raise _VectorFieldError("a: not a hex number")
     a = int(text, 16)
@@ -334,6 +351,8 @@ def _small_a(test: Mapping[str, Any]) -> int:
 
 
 _INSTANT_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?Z")
+
+
 def _instant(text: str) -> datetime:
     match = _INSTANT_RE.fullmatch(text)
     if match is None:

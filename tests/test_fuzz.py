@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import pytest
@@ -52,6 +53,7 @@ from srpkit._cli import CommandIO
 from srpkit._group import N
 from srpkit._requests import AUTH_FLOWS, CHALLENGE_NAMES
 from srpkit._vectors import (
+    MAX_VECTOR_FILE_BYTES,
     VectorFileError,
     bundled_vector_paths,
     check_file,
@@ -1742,14 +1744,9 @@ def test_cli_vectors_check_of_fuzzed_files(text: str) -> None:
     assert "Traceback" not in err
 
 
-# ---------------------------------------------------------------- reproducers of reported bugs
-
-KNOWN = pytest.mark.xfail(
-    strict=True, reason="reported to the vectors owner; remove the mark when fixed"
-)
+# ---------------------------------------------------------------- crashes the fuzzers found, fixed
 
 
-@KNOWN
 @pytest.mark.parametrize(
     "text",
     ["[" * 100_000, '{"numberOfTests": ' + "1" * 5000 + "}"],
@@ -1761,9 +1758,33 @@ def test_known_vector_text_that_json_cannot_decode(text: str) -> None:
         parse_vector_text(text, "hostile_test.json")
 
 
-@KNOWN
 @pytest.mark.parametrize("path", ["a\x00b", "\ud800"], ids=["nul", "lone-surrogate"])
 def test_known_vectors_check_unusable_path(path: str) -> None:
     """`srpkit vectors check` with a path open() refuses (NUL, lone surrogate) must exit 2, not crash."""
     status, _, err = run_cli(["vectors", "check", path])
-    assert status in (1, 2) and err
+    assert status == 2 and "not a usable file name" in err
+
+
+def test_vectors_check_reports_odd_files_without_crashing(tmp_path: Path) -> None:
+    """A name too long, a file over the size cap, and a non-UTF-8 name: a clear message, no traceback."""
+    status, _, err = run_cli(["vectors", "check", "x" * 5000])
+    assert status == 1 and "cannot read" in err and "Traceback" not in err
+    huge = tmp_path / "huge_test.json"
+    with open(huge, "wb") as handle:
+        handle.truncate(MAX_VECTOR_FILE_BYTES + 1)  # sparse: nothing is written
+    status, _, err = run_cli(["vectors", "check", str(huge)])
+    assert status == 1 and "larger than 16 MiB" in err
+    odd = os.path.join(os.fsencode(tmp_path), b"\xff_test.json")
+    with open(odd, "wb") as handle:
+        handle.write(bundled_vector_paths()[0].read_bytes())
+    # stdout is strict UTF-8: the name's undecodable byte is shown escaped.
+    status, out, err = run_cli(["vectors", "check", os.fsdecode(odd)])
+    assert status == 0 and "\\udcff_test.json" in out, err
+
+
+def test_audit_transcript_that_json_cannot_decode(tmp_path: Path) -> None:
+    """`srpkit audit` on a transcript nested too deep for json is a usage error (exit 2), not a crash."""
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000)
+    status, _, err = run_cli(["audit", str(path)])
+    assert status == 2 and "not JSON (nested too deeply)" in err

@@ -5,9 +5,10 @@ are valid, junk of every JSON type, or absent; the HTTP endpoint gets fuzzed
 bodies and headers. The only acceptable failures are ``ServiceError`` with one
 of the codes Cognito documents (an HTTP 4xx with ``__type``), never a crash (a
 500) or a dropped connection; and a PASSWORD_VERIFIER answer yields tokens
-only if it is the right one. Bugs already found and reported are pinned by the
-strict-xfail reproducers at the end; the fuzzers let exactly those crash
-signatures through, so that any new one fails.
+only if it is the right one. A crash found and reported but not yet fixed is
+pinned by a strict-xfail reproducer and listed in KNOWN_CRASHES, which the
+fuzzers let through (so that any new one fails); the reproducers of the crashes
+since fixed stay at the end as regression tests.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from test_fuzz import _MISSING, TALLY, build_map, counted, fuzz_tally, st_any_text, st_json
 
-from srpkit import SRPKitError, UserSRP, secret_hash
+from srpkit import InvalidInputError, SRPKitError, UserSRP, VerificationError, secret_hash
 from srpkit._serve import MAX_BODY_BYTES, serve_in_thread
+from srpkit._serve_state import SQLiteStore, StateFileError
 from srpkit._serve_tokens import SigningKey
 from srpkit._server_pool import CognitoService, ServiceError
 
@@ -51,17 +53,10 @@ DOCUMENTED_CODES = frozenset(
         "UsernameExistsException",
     }
 )
-# Crashes already reported (see the reproducers below): (exception type, the innermost
-# function of srpkit serve's own modules, a field the error names or None) -> reproducer.
-KNOWN_CRASHES = {
-    ("InvalidInputError", "add_user", "password"): "test_known_password_with_lone_surrogate",
-    ("InvalidInputError", "_set_password", "password"): "test_known_password_with_lone_surrogate",
-    ("InvalidInputError", "_check_secret_hash", "username"): "test_known_sign_up_secret_hash",
-    ("UnicodeEncodeError", "_decoy", None): "test_known_decoy_with_lone_surrogate",
-    ("TypeError", "_token_seconds", None): "test_known_token_validity_unit_type",
-    ("RecursionError", "_json_part", None): "test_known_nested_access_token",
-    ("TypeError", "_revoke_token", None): "test_known_revoke_token_non_ascii_secret",
-}
+# Crashes reported but not yet fixed, each pinned by a strict-xfail reproducer (none now):
+# (exception type, the innermost function of srpkit serve's own modules, a field the
+# error names or None) -> reproducer.
+KNOWN_CRASHES: dict[tuple[str, str, str | None], str] = {}
 _SERVE_FILES = (
     "_server_pool.py",
     "_serve_users.py",
@@ -706,12 +701,7 @@ def test_http_content_length(endpoint: Endpoint, length: str) -> None:
     assert status in (200, 400, 411, 413), (status, data[:200])
 
 
-# ---------------------------------------------------------------- reproducers of reported bugs
-
-KNOWN = pytest.mark.xfail(
-    strict=True,
-    reason="reported to the serve owner; remove the mark and KNOWN_CRASHES entry when fixed",
-)
+# ---------------------------------------------------------------- crashes the fuzzers found, fixed
 
 
 def _service_with_clients() -> tuple[CognitoService, str, str, str]:
@@ -730,7 +720,6 @@ def answered(service: CognitoService, operation: str, request: Any) -> None:
         service.handle(operation, request)
 
 
-@KNOWN
 def test_known_password_with_lone_surrogate() -> None:
     """AdminCreateUser with a lone surrogate (valid JSON) in TemporaryPassword: a ServiceError, not a 500."""
     service, pool, _, _ = _service_with_clients()
@@ -741,7 +730,6 @@ def test_known_password_with_lone_surrogate() -> None:
     )
 
 
-@KNOWN
 def test_known_sign_up_secret_hash() -> None:
     """SignUp at a client with a secret and an invalid Username must be a ServiceError, not a 500."""
     service, _, _, secret = _service_with_clients()
@@ -752,7 +740,6 @@ def test_known_sign_up_secret_hash() -> None:
     )
 
 
-@KNOWN
 def test_known_decoy_with_lone_surrogate() -> None:
     """InitiateAuth for an unknown USERNAME with a lone surrogate (PreventUserExistenceErrors) must not crash."""
     service, _, _, secret = _service_with_clients()
@@ -767,7 +754,6 @@ def test_known_decoy_with_lone_surrogate() -> None:
     )
 
 
-@KNOWN
 def test_known_token_validity_unit_type() -> None:
     """CreateUserPoolClient with a TokenValidityUnits value that is a list must not crash (unhashable)."""
     service, pool, _, _ = _service_with_clients()
@@ -778,7 +764,6 @@ def test_known_token_validity_unit_type() -> None:
     )
 
 
-@KNOWN
 def test_known_nested_access_token() -> None:
     """ConfirmDevice with an AccessToken whose payload is deeply nested JSON must not crash (RecursionError)."""
     service, _, _, _ = _service_with_clients()
@@ -786,14 +771,12 @@ def test_known_nested_access_token() -> None:
     answered(service, "ConfirmDevice", {"AccessToken": f"eyJ9.{payload}.x", "DeviceKey": "k"})
 
 
-@KNOWN
 def test_known_revoke_token_non_ascii_secret() -> None:
     """RevokeToken with a non-ASCII ClientSecret must be refused, not crash hmac.compare_digest (TypeError)."""
     service, _, _, secret = _service_with_clients()
     answered(service, "RevokeToken", {"ClientId": secret, "Token": "t", "ClientSecret": "\x80"})
 
 
-@KNOWN
 @pytest.mark.parametrize(
     "body",
     [b"[" * 100_000, b'{"a": ' + b"1" * 5000 + b"}"],
@@ -811,7 +794,6 @@ def test_known_http_body_that_json_cannot_decode(body: bytes, endpoint: Endpoint
     assert status == 400
 
 
-@KNOWN
 def test_known_http_content_length_non_ascii_digit(endpoint: Endpoint) -> None:
     """Content-Length '²' (a digit to str.isdigit, not to int) must get 400, not a dropped connection."""
     status, _, _ = endpoint.post(
@@ -822,3 +804,59 @@ def test_known_http_content_length_non_ascii_digit(endpoint: Endpoint) -> None:
         b"{}",
     )
     assert status == 400
+
+
+def _code(service: CognitoService, operation: str, request: Any) -> tuple[str, str]:
+    with pytest.raises(ServiceError) as caught:
+        service.handle(operation, request)
+    return caught.value.code, caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("operation", "field"),
+    [
+        ("AdminCreateUser", "TemporaryPassword"),
+        ("AdminSetUserPassword", "Password"),
+        ("SignUp", "Password"),
+        ("RespondToAuthChallenge", "ChallengeResponses.NEW_PASSWORD"),
+    ],
+)
+def test_lone_surrogate_is_refused_naming_the_field(operation: str, field: str) -> None:
+    """A lone surrogate anywhere in a request is InvalidParameterException naming its field, not its value."""
+    service, pool, plain, _ = _service_with_clients()
+    password = "Pa55!\ud800word"
+    request: dict[str, Any] = {"UserPoolId": pool, "ClientId": plain, "Username": "bob"}
+    parent, _, member = field.partition(".")
+    request[parent] = {member: password} if member else password
+    code, message = _code(service, operation, request)
+    assert code == "InvalidParameterException"
+    assert message.startswith(f"{field}: ") and "\ud800" not in message
+
+
+def test_revoke_token_compares_the_client_secret() -> None:
+    """RevokeToken accepts exactly the client's secret; a wrong one, ASCII or not, is NotAuthorizedException."""
+    service, _, _, secret_client = _service_with_clients()
+    request = {"ClientId": secret_client, "Token": "t"}
+    assert service.handle("RevokeToken", {**request, "ClientSecret": "s3cret"}) == {}
+    for wrong in ("s3creT", "s3cr\u00e9t", None):
+        code, _ = _code(service, "RevokeToken", {**request, "ClientSecret": wrong})
+        assert code == "NotAuthorizedException"
+
+
+def test_srpkit_errors_escaping_an_operation_keep_cognitos_codes() -> None:
+    """An srpkit refusal no operation translated is InvalidParameterException; a failed check NotAuthorized."""
+    service, _, _, _ = _service_with_clients()
+    for exc, code in (
+        (InvalidInputError("username: bad", fields=("username",)), "InvalidParameterException"),
+        (VerificationError("wrong signature", reason="signature"), "NotAuthorizedException"),
+        (VerificationError("bad SRP_A", reason="malformed"), "InvalidParameterException"),
+    ):
+        with mock.patch.object(service, "_operations", {"SignUp": mock.Mock(side_effect=exc)}):
+            assert _code(service, "SignUp", {})[0] == code
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "\ud800.db"], ids=["nul", "lone-surrogate"])
+def test_state_file_name_no_file_can_have(name: str) -> None:
+    """A --state name open() refuses (NUL, lone surrogate) is a StateFileError, not a crash."""
+    with pytest.raises(StateFileError, match="not a usable file name"):
+        SQLiteStore(name)

@@ -264,7 +264,12 @@ def test_check_reports_a_crash_without_a_traceback(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.parametrize(
-    ("a", "detail"), [("xyz", "a: not a hex number"), ("0", "a: outside 1 <= a < N")]
+    ("a", "detail"),
+    [
+        ("xyz", "a: not a hex number"),
+        ("0", "a: outside 1 <= a < N"),
+        ("1" * 1537, "a: more than 1536 hex digits"),
+    ],
 )
 def test_unusable_vector_field_is_a_failure_not_a_rejection(a: str, detail: str) -> None:
     """An invalid test whose own field (a) is unusable fails: it must not pass as 'rejected'."""

@@ -386,7 +386,7 @@ def set_hardened(enabled: bool) -> None:
     Hardened mode needs the gmpy2 backend: with the python backend this raises
     ``BackendUnavailableError`` and changes nothing, and ``set_backend("python")``
     is refused while it is on. Results are identical in both modes; a login
-    costs ~2.5x the fast mode's (see ``srpkit bench``).
+    costs ~2.7x the fast mode's (see ``srpkit bench``).
 
     What it does: every exponentiation runs through ``gmpy2.powmod_sec`` (GMP's
     ``mpz_powm_sec``), whose sequence of operations and memory accesses does

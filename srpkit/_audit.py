@@ -61,7 +61,7 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from ._arith import powmod
+from ._arith import powmod, powmod_g
 from ._encoding import (
     b64decode_field,
     hash_hex,
@@ -73,6 +73,16 @@ from ._encoding import (
 from ._errors import InvalidInputError, ParameterTypeError
 from ._group import N_BYTES, G, K, N
 from ._server import timestamp_problems
+from ._srp import (
+    HKDF_INFO,
+    KEY_BYTES,
+    derive_key,
+    password_claim_signature,
+    premaster_secret,
+    private_key,
+    scrambling_parameter,
+    verifier,
+)
 from ._timestamp import format_timestamp
 from ._validate import pool_name
 
@@ -86,7 +96,6 @@ CANNOT = "cannot check"  # the inputs needed are not in the transcript
 WARN = "warn"  # unusual but not necessarily refused
 INPUT = "input"  # taken from the transcript as an input, nothing to compare
 
-_HKDF_INFO = b"Caldera Derived Key"
 _MAX_HEX = 2048
 _INTERMEDIATES = ("A", "k", "u", "x", "S", "key", "message")
 _SECRET_STEPS = frozenset({"x", "S", "key"})
@@ -429,40 +438,53 @@ def _canonical_timestamp(timestamp: str) -> str | None:
 
 
 def _hkdf(ikm_hex: str, salt_hex: str) -> bytes:
-    kdf = HKDF(algorithm=hashes.SHA256(), length=16, salt=bytes.fromhex(salt_hex), info=_HKDF_INFO)
+    """derive_key over hex it is given as is: for the mistakes that pad S or u differently."""
+    kdf = HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=bytes.fromhex(salt_hex), info=HKDF_INFO
+    )
     return kdf.derive(bytes.fromhex(ikm_hex))
 
 
 class _Chain:
-    """Recomputes the client's values, optionally making given mistakes; caches the big powers."""
+    """Recomputes the client's values, optionally making given mistakes; caches A and each S."""
 
     def __init__(self, inputs: _Inputs) -> None:
         self.inputs = inputs
-        self._pow: dict[tuple[int, int], int] = {}
+        # Most mistakes leave k, u and x alone: one S per distinct (k, u, x), not per mistake.
+        self._premaster: dict[tuple[int, int, int], int] = {}
+        self._big_a = None if inputs.a is None else powmod_g(inputs.a)
 
-    def power(self, base: int, exp: int) -> int:
-        key = (base, exp)
-        if key not in self._pow:
-            self._pow[key] = powmod(base, exp, N)
-        return self._pow[key]
+    def _s(self, k: int, u: int, x: int, a: int) -> int:
+        cached = self._premaster.get((k, u, x))
+        if cached is None:
+            big_b = self.inputs.big_b
+            cached = (
+                premaster_secret(big_b, x, a, u)
+                if k == K
+                else powmod(big_b - k * verifier(x), a + u * x, N)
+            )
+            self._premaster[(k, u, x)] = cached
+        return cached
 
     def values(self, flags: frozenset[str]) -> dict[str, Any]:
         """Every value the transcript's inputs determine, computed with the mistakes ``flags``."""
         i = self.inputs
         out: dict[str, Any] = {"k": self._k(flags), "u": self._u(flags)}
-        if i.a is not None:
-            out["A"] = self.power(G, i.a)
+        if self._big_a is not None:
+            out["A"] = self._big_a
         x = self._x(flags)
         if x is not None:
             out["x"] = x
         key = i.key
         if x is not None and i.a is not None:
-            out["S"] = powmod(i.big_b - out["k"] * self.power(G, x), i.a + out["u"] * x, N)
+            out["S"] = self._s(out["k"], out["u"], x, i.a)
             key = self._key(flags, out["S"], out["u"])
         if key is not None:
             out["key"] = key
-            out["message"] = self._message(flags)
-            out["signature"] = self._signature(flags, key, out["message"])
+            parts = self._message_parts(flags)
+            realm, user_id, block, stamp = parts
+            out["message"] = realm.encode() + user_id.encode() + block + stamp.encode()
+            out["signature"] = self._signature(flags, key, parts, out["message"])
         return out
 
     @staticmethod
@@ -479,7 +501,7 @@ class _Chain:
             return hex_hash_int(_unpadded(big_a) + _unpadded(big_b))
         if "u_fixed" in flags:
             return hex_hash_int(_fixed(big_a) + _fixed(big_b))
-        return hex_hash_int(pad_hex(big_a) + pad_hex(big_b))
+        return scrambling_parameter(big_a, big_b)
 
     def _names(self, flags: frozenset[str], where: str) -> tuple[str, str]:
         """(realm, user id) as hashed into x (``where="x"``) or signed (``"sig"``)."""
@@ -496,9 +518,10 @@ class _Chain:
         if i.password is None:
             return i.x
         realm, user_id = self._names(flags, "x")
+        if "salt_unpadded" not in flags:
+            return private_key(i.salt, realm, user_id, i.password)
         inner = hash_hex(f"{realm}{user_id}:{i.password}".encode())
-        salt_hex = _unpadded(i.salt) if "salt_unpadded" in flags else pad_hex(i.salt)
-        return hex_hash_int(salt_hex + inner)
+        return hex_hash_int(_unpadded(i.salt) + inner)
 
     @staticmethod
     def _key(flags: frozenset[str], premaster: int, u: int) -> bytes:
@@ -506,11 +529,14 @@ class _Chain:
             s_hex = _unpadded(premaster)
         elif "hkdf_s_fixed" in flags:
             s_hex = _fixed(premaster)
+        elif "hkdf_u_unpadded" not in flags:
+            return derive_key(premaster, u)
         else:
             s_hex = pad_hex(premaster)
         return _hkdf(s_hex, _unpadded(u) if "hkdf_u_unpadded" in flags else pad_hex(u))
 
-    def _message(self, flags: frozenset[str]) -> bytes:
+    def _message_parts(self, flags: frozenset[str]) -> tuple[str, str, bytes, str]:
+        """(realm, user id, secret block, TIMESTAMP) as signed."""
         i = self.inputs
         realm, user_id = self._names(flags, "sig")
         block = i.block_text.encode() if "block_text" in flags else i.block
@@ -520,16 +546,18 @@ class _Chain:
         elif "ts_canonical" in flags:
             stamp = _canonical_timestamp(i.timestamp)
         assert stamp is not None  # the mistakes that change it apply only when it exists
-        return realm.encode() + user_id.encode() + block + stamp.encode()
+        return realm, user_id, block, stamp
 
     @staticmethod
-    def _signature(flags: frozenset[str], key: bytes, message: bytes) -> str:
+    def _signature(
+        flags: frozenset[str], key: bytes, parts: tuple[str, str, bytes, str], message: bytes
+    ) -> str:
+        if "sig_hex" not in flags and "sig_urlsafe" not in flags:
+            return password_claim_signature(key, *parts)
         digest = hmac.new(key, message, hashlib.sha256).digest()
         if "sig_hex" in flags:
             return digest.hex()
-        if "sig_urlsafe" in flags:
-            return base64.urlsafe_b64encode(digest).decode()
-        return base64.b64encode(digest).decode()
+        return base64.urlsafe_b64encode(digest).decode()
 
 
 # ---------------------------------------------------------------- the audit
@@ -537,7 +565,7 @@ class _Chain:
 
 def _fingerprint(value: int | bytes) -> str:
     raw = value if isinstance(value, bytes) else pad_hex(value).encode()
-    return "#" + hashlib.sha256(raw).hexdigest()[:8]
+    return "#" + hash_hex(raw)[:8]
 
 
 def _show(name: str, value: Any) -> str:

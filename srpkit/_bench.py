@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from . import _arith
+from ._device import DeviceSRP, new_device_secret
 from ._encoding import b64encode
 from ._group import K, N
 from ._secret_hash import secret_hash
@@ -198,8 +199,29 @@ def _srpkit_workloads(mode: Mode, data: Inputs) -> list[Workload]:
     def s_pow() -> Callable[[], object]:
         return lambda: _arith.powmod(data.s_base, data.s_exp, N)
 
-    found = [
+    def device_login() -> Callable[[], object]:
+        def op() -> object:
+            srp = DeviceSRP(
+                DEVICE_GROUP_KEY,
+                DEVICE_KEY,
+                data.device_password,
+                data.device_challenge["USERNAME"],
+                CLIENT_ID,
+            )
+            srp.auth_parameters()
+            return srp.process_challenge(data.device_challenge, now=NOW)
+
+        return op
+
+    return [
         Workload(LOGIN, mode.label, mode, login),
+        Workload(DEVICE_LOGIN, mode.label, mode, device_login),
+        Workload(
+            CONFIRM_DEVICE,
+            mode.label,
+            mode,
+            lambda: lambda: new_device_secret(DEVICE_GROUP_KEY, DEVICE_KEY),
+        ),
         Workload(POW_S, mode.label, mode, s_pow),
         Workload(POW_GA, mode.label, mode, g_a),
         Workload(POW_GX, mode.label, mode, g_x),
@@ -210,35 +232,6 @@ def _srpkit_workloads(mode: Mode, data: Inputs) -> list[Workload]:
             lambda: lambda: secret_hash(USERNAME, CLIENT_ID, CLIENT_SECRET),
         ),
     ]
-    device = _optional("srpkit._device")
-    if device is not None and hasattr(device, "DeviceSRP"):
-        device_srp = device.DeviceSRP
-        user_id = data.device_challenge["USERNAME"]
-
-        def device_login() -> Callable[[], object]:
-            def op() -> object:
-                srp = device_srp(
-                    DEVICE_GROUP_KEY, DEVICE_KEY, data.device_password, user_id, CLIENT_ID
-                )
-                srp.auth_parameters()
-                return srp.process_challenge(data.device_challenge, now=NOW)
-
-            return op
-
-        found.append(Workload(DEVICE_LOGIN, mode.label, mode, device_login))
-    if device is not None and hasattr(device, "new_device_secret"):
-        new_device_secret = device.new_device_secret
-        found.append(
-            Workload(
-                CONFIRM_DEVICE,
-                mode.label,
-                mode,
-                lambda: lambda: new_device_secret(DEVICE_GROUP_KEY, DEVICE_KEY),
-            )
-        )
-    else:  # until srpkit._device has it: the g^x it is made of
-        found.append(Workload(CONFIRM_DEVICE, mode.label + " (verifier only)", mode, g_x))
-    return found
 
 
 def _optional(name: str) -> Any:
@@ -503,10 +496,8 @@ def _cpu_model() -> str:
 
 
 def _version(distribution: str) -> str:
-    try:
-        from importlib.metadata import version  # noqa: PLC0415 - slow import, bench only
-    except ImportError:  # pragma: no cover - Python < 3.8
-        return "?"
+    from importlib.metadata import version  # noqa: PLC0415 - slow import, bench only
+
     try:
         return version(distribution)
     except Exception:  # any failure means "not installed" here

@@ -88,14 +88,14 @@ def draw_small_a() -> int:
             return a
 
 
-def check_small_a(small_a: object) -> int:
+def check_small_a(small_a: object, field: str = "small_a") -> int:
     """Check a caller-fixed private ephemeral (known-answer tests only): an int, 1 <= a < N."""
     if isinstance(small_a, bool) or not isinstance(small_a, int):
         raise ParameterTypeError(
-            f"small_a: expected int, got {type(small_a).__name__}", fields=("small_a",)
+            f"{field}: expected int, got {type(small_a).__name__}", fields=(field,)
         )
     if not 1 <= small_a < N:
-        raise InvalidInputError("small_a: must satisfy 1 <= small_a < N", fields=("small_a",))
+        raise InvalidInputError(f"{field}: must satisfy 1 <= {field} < N", fields=(field,))
     return small_a
 
 

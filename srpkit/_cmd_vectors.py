@@ -14,6 +14,7 @@ from ._vectors import (
     VectorFile,
     VectorFileError,
     bundled_vector_dir,
+    bundled_vector_paths,
     check_file,
     load_vector_file,
 )
@@ -75,9 +76,7 @@ def _usable(name: str) -> Path:
 
 def _load(files: list[str]) -> list[VectorFile]:
     if not files:
-        return [
-            load_vector_file(p, p.name) for p in sorted(bundled_vector_dir().glob("*_test.json"))
-        ]
+        return [load_vector_file(p, p.name) for p in bundled_vector_paths()]
     loaded: list[VectorFile] = []
     for path in [_usable(name) for name in files]:
         try:

@@ -235,11 +235,12 @@ class SQLiteStore(Store):
         table, keys = _TABLE_OF[type(record)]
         values = [getattr(record, k) for k in keys]
         placeholders = ", ".join("?" for _ in range(len(keys) + 1))
+        data = _to_json(record)
         with self._lock:
             self._db.execute(
                 f"INSERT OR REPLACE INTO {table} ({', '.join(keys)}, data) "  # noqa: S608
                 f"VALUES ({placeholders})",
-                [*values, _to_json(record)],
+                [*values, data],
             )
 
     def delete(self, record: Record) -> None:

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
 from ._arith import powmod
+from ._challenge import check_small_a
 from ._encoding import int_from_hex_field
-from ._errors import InvalidInputError, ParameterTypeError, SRPKitError
+from ._errors import SRPKitError
 from ._group import N_BITS, K, N
 from ._srp import derive_key, password_claim_signature, public_ephemeral, scrambling_parameter
-from ._timestamp import format_timestamp
+from ._timestamp import MONTHS, WEEKDAYS, format_timestamp
 
 __all__ = [
     "DEFAULT_MAX_SKEW",
@@ -43,8 +44,6 @@ MAX_SRP_A_HEX = 1024
 # its window; five minutes is the usual AWS request-signing tolerance.
 DEFAULT_MAX_SKEW = timedelta(minutes=5)
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Loose on purpose: it recognises the near misses clients actually produce
 # (zero- or space-padded day, wrong weekday, other zone names) so that each can be
 # named; parse_timestamp then accepts only the one exact form.
@@ -72,13 +71,7 @@ class VerificationError(SRPKitError):
 
 def check_small_b(small_b: object) -> int:
     """Check a caller-fixed server ephemeral (tests only): an int with 1 <= b < N."""
-    if isinstance(small_b, bool) or not isinstance(small_b, int):
-        raise ParameterTypeError(
-            f"small_b: expected int, got {type(small_b).__name__}", fields=("small_b",)
-        )
-    if not 1 <= small_b < N:
-        raise InvalidInputError("small_b: must satisfy 1 <= small_b < N", fields=("small_b",))
-    return small_b
+    return check_small_a(small_b, "small_b")
 
 
 def server_public_ephemeral(b: int, v: int) -> int:
@@ -136,13 +129,8 @@ def read_srp_a(value: object) -> int:
             reason="malformed",
             fields=("SRP_A",),
         )
-    if len(value) > MAX_SRP_A_HEX:
-        raise VerificationError(
-            f"SRP_A: {len(value)} characters, more than the {MAX_SRP_A_HEX} allowed",
-            reason="srp_a",
-            fields=("SRP_A",),
-        )
     try:
+        # The length cap is checked first, before the text is scanned or parsed.
         big_a = int_from_hex_field(value, "SRP_A", max_len=MAX_SRP_A_HEX)
     except SRPKitError as exc:
         raise VerificationError(str(exc), reason="srp_a", fields=("SRP_A",)) from None
@@ -174,12 +162,12 @@ def timestamp_problems(text: str) -> tuple[datetime | None, list[str]]:
         ]
     weekday, month, space, day, hour, minute, second, zone, year = match.groups()
     problems: list[str] = []
-    if month not in _MONTHS:
+    if month not in MONTHS:
         return None, [f"month {month!r} is not an English three-letter abbreviation ('Sep')"]
     try:
         when = datetime(
             int(year),
-            _MONTHS.index(month) + 1,
+            MONTHS.index(month) + 1,
             int(day),
             int(hour),
             int(minute),
@@ -198,11 +186,11 @@ def timestamp_problems(text: str) -> tuple[datetime | None, list[str]]:
         )
     if len(hour) == 1:
         problems.append(f"hour is not zero-padded ('{hour}:'); Cognito writes '{int(hour):02d}:'")
-    if weekday not in _WEEKDAYS:
+    if weekday not in WEEKDAYS:
         problems.append(f"weekday {weekday!r} is not an English three-letter abbreviation ('Thu')")
-    elif _WEEKDAYS.index(weekday) != when.weekday():
+    elif WEEKDAYS.index(weekday) != when.weekday():
         problems.append(
-            f"weekday {weekday!r} is wrong: {when:%Y-%m-%d} is a {_WEEKDAYS[when.weekday()]}"
+            f"weekday {weekday!r} is wrong: {when:%Y-%m-%d} is a {WEEKDAYS[when.weekday()]}"
         )
     if zone != "UTC":
         # The clock may be local; the time would then be off by the zone's offset.

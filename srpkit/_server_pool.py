@@ -33,7 +33,7 @@ from ._encoding import pad_hex
 from ._errors import SRPKitError
 from ._secret_hash import secret_hash
 from ._serve_state import AppClient, Device, MemoryStore, PoolRecord, PoolUser, Record, Store
-from ._serve_tokens import SigningKey, unverified_claims
+from ._serve_tokens import MAX_TOKEN_CHARS, SigningKey, unverified_claims
 from ._serve_users import (
     DEFAULT_PASSWORD_POLICY,
     ServiceError,
@@ -99,9 +99,10 @@ class _Pending:
 class _Pool:
     """One pool's live state: its record, key, clients, users, sign-in names and devices."""
 
-    def __init__(self, record: PoolRecord) -> None:
+    def __init__(self, record: PoolRecord, key: SigningKey | None = None) -> None:
         self.record = record
-        self.key = SigningKey.from_pem(record.signing_key)
+        # A new pool passes the key it just generated rather than parse its PEM back.
+        self.key = SigningKey.from_pem(record.signing_key) if key is None else key
         self.clients: dict[str, AppClient] = {}
         self.users: dict[str, PoolUser] = {}  # normalized username -> user
         self._names: dict[str, str] = {}  # normalized alias -> normalized username
@@ -334,6 +335,7 @@ class CognitoService:
         if pool_id is not None:
             pool_name(pool_id)
         now = self._clock()
+        key = SigningKey.generate()
         record = PoolRecord(
             id=pool_id or new_pool_id(region or self.region),
             name=name,
@@ -345,13 +347,14 @@ class CognitoService:
             device_configuration=None
             if device_configuration is None
             else dict(device_configuration),
-            signing_key=SigningKey.generate().to_pem(),
+            signing_key=key.to_pem(),
             decoy_key=secrets.token_hex(32),
         )
+        pool = _Pool(record, key)
         with self._lock:
             if record.id in self._pools:
                 raise ServiceError("InvalidParameterException", f"User pool {record.id} exists.")
-            self._pools[record.id] = _Pool(record)
+            self._pools[record.id] = pool
             self._put(record)
         return record
 
@@ -956,7 +959,7 @@ class CognitoService:
 
     # -- devices (with an access token) -------------------------------------------------
     def _token_user(self, request: Mapping[str, Any]) -> tuple[_Pool, PoolUser]:
-        token = read_text(request, "AccessToken", max_len=16384)
+        token = read_text(request, "AccessToken", max_len=MAX_TOKEN_CHARS)
         claims = unverified_claims(token)
         issuer = claims.get("iss") if claims else None
         pool_id = issuer.rsplit("/", 1)[-1] if isinstance(issuer, str) else ""
@@ -991,15 +994,15 @@ class CognitoService:
                 "InvalidParameterException", "DeviceSecretVerifierConfig is required."
             )
         name = read_text(request, "DeviceName", required=False, max_len=1024)
-        try:
-            # Checked now, as Cognito does, rather than at the device's next sign-in.
-            DeviceServerSRP(user.username, device.group_key, device.key, config)
-        except SRPKitError as exc:
-            raise ServiceError("InvalidParameterException", str(exc)) from None
+        # Checked now, as Cognito does, rather than at the device's next sign-in; a bad
+        # config is InvalidParameterException through handle()'s translation.
+        DeviceServerSRP(user.username, device.group_key, device.key, config)
         prompt = bool(
             (pool.record.device_configuration or {}).get("DeviceOnlyRememberedOnUserPrompt")
         )
         with self._lock:
+            # Again under the lock: a ForgetDevice meanwhile must not be undone by the write.
+            device = self._device(pool, user, request)
             device.verifier_config = {
                 "PasswordVerifier": config["PasswordVerifier"],
                 "Salt": config["Salt"],
@@ -1036,7 +1039,7 @@ class CognitoService:
         # does) only needs the client, and its secret when it has one.
         with self._lock:
             _, client = self._client(request)
-        read_text(request, "Token", max_len=16384)
+        read_text(request, "Token", max_len=MAX_TOKEN_CHARS)
         given = request.get("ClientSecret")
         # Bytes: compare_digest refuses non-ASCII str; surrogatepass keeps the encoding total
         # and one-to-one, so only the secret itself matches.

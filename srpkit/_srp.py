@@ -33,8 +33,8 @@ __all__ = [
     "verifier",
 ]
 
-_HKDF_INFO = b"Caldera Derived Key"
-_KEY_BYTES = 16
+HKDF_INFO = b"Caldera Derived Key"
+KEY_BYTES = 16
 
 
 def public_ephemeral(a: int) -> int:
@@ -69,9 +69,9 @@ def derive_key(premaster: int, u: int) -> bytes:
     """The 16-byte key: HKDF-SHA256(ikm = pad(S), salt = pad(u), info = "Caldera Derived Key")."""
     hkdf = HKDF(
         algorithm=hashes.SHA256(),
-        length=_KEY_BYTES,
+        length=KEY_BYTES,
         salt=bytes.fromhex(pad_hex(u)),
-        info=_HKDF_INFO,
+        info=HKDF_INFO,
     )
     return hkdf.derive(bytes.fromhex(pad_hex(premaster)))
 

@@ -10,8 +10,8 @@ __all__ = ["format_timestamp", "timestamp_text"]
 
 # Spelled out rather than strftime('%a %b'): strftime follows the process locale
 # (LC_TIME), and switching the locale is process-global and not thread-safe.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def format_timestamp(when: datetime) -> str:
@@ -41,6 +41,6 @@ def timestamp_text(when: object, field: str) -> str:
             f"{field}: outside the range of representable UTC datetimes", fields=(field,)
         ) from None
     return (
-        f"{_WEEKDAYS[utc.weekday()]} {_MONTHS[utc.month - 1]} {utc.day} "
+        f"{WEEKDAYS[utc.weekday()]} {MONTHS[utc.month - 1]} {utc.day} "
         f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d} UTC {utc.year}"
     )

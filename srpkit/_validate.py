@@ -10,6 +10,7 @@ from ._encoding import require_str, utf8_field
 from ._errors import InvalidInputError, SRPKitError
 
 __all__ = [
+    "MAX_CLIENT_SECRET",
     "Problems",
     "check_client_id",
     "check_device_key",
@@ -29,6 +30,9 @@ _POOL_ID_RE = re.compile(r"([A-Za-z0-9-]+)_([0-9a-zA-Z]+)", re.ASCII)
 # UsernameType is [\p{L}\p{M}\p{S}\p{N}\p{P}]+: letters, marks, symbols, numbers, punctuation.
 _USERNAME_CATEGORIES = frozenset("LMSNP")
 _MAX_PASSWORD = 256
+# The API model caps ClientSecretType at 64 characters; this cap is looser on
+# purpose (it only bounds work), since a secret we reject is a sign-in we break.
+MAX_CLIENT_SECRET = 1024
 
 
 def pool_name(pool_id: object) -> str:
@@ -121,4 +125,4 @@ class Problems:
 def check_optional_secret(value: object, field: str) -> None:
     """Check an optional secret string (``None`` allowed) without ever echoing it."""
     if value is not None:
-        utf8_field(require_str(value, field, max_len=1024), field)
+        utf8_field(require_str(value, field, max_len=MAX_CLIENT_SECRET), field)

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ._challenge import MAX_SRP_B_HEX, parse_srp_challenge
-from ._device import DeviceSRP, new_device_secret
-from ._encoding import b64encode, pad_hex
+from ._device import DEVICE_PASSWORD_BYTES, DEVICE_SALT_BYTES, DeviceSRP, new_device_secret
+from ._encoding import b64encode, int_from_hex_field, pad_hex
 from ._errors import InvalidInputError, SRPKitError
 from ._group import N
 from ._jsonio import JSONTextError, load_json
@@ -102,8 +102,6 @@ GROUP_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 # neither enters the password claim, they only have to be valid.
 _CLIENT_ID = "srpkitvectors"
 _DEVICE_USERNAME = "srpkit-vectors"
-_DEVICE_PASSWORD_BYTES = 40
-_DEVICE_SALT_BYTES = 16
 
 
 # The bundled files are a few hundred KiB; the cap keeps a wrong path (a disk image, a
@@ -339,12 +337,10 @@ class _InconsistentError(Exception):
 
 def _small_a(test: Mapping[str, Any]) -> int:
     """The test's private ephemeral: its own field, so a bad one is the vector's fault, not a rejection."""
-    text = test["a"]
-    if len(text) > MAX_SRP_B_HEX:
-        raise _VectorFieldError(f"a: more than {MAX_SRP_B_HEX} hex digits")
-    if not re.fullmatch(r"[0-9a-fA-F]+", text):
-        raise _VectorFieldError("a: not a hex number")
-    a = int(text, 16)
+    try:
+        a = int_from_hex_field(test["a"], "a", max_len=MAX_SRP_B_HEX, error=InvalidInputError)
+    except SRPKitError as exc:
+        raise _VectorFieldError(str(exc)) from None
     if not 1 <= a < N:
         raise _VectorFieldError("a: outside 1 <= a < N")
     return a
@@ -499,23 +495,24 @@ def _canonical_device_password(text: str) -> bytes | None:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         return None
-    return raw if len(raw) == _DEVICE_PASSWORD_BYTES and b64encode(raw) == text else None
+    return raw if len(raw) == DEVICE_PASSWORD_BYTES and b64encode(raw) == text else None
 
 
 def _device_verifier_config(test: Mapping[str, Any]) -> dict[str, str]:
-    if not re.fullmatch(rf"(?:[0-9a-fA-F]{{2}}){{{_DEVICE_SALT_BYTES}}}", test["salt"]):
-        raise _VectorFieldError("salt: not 16 bytes of hex")
+    if not re.fullmatch(rf"(?:[0-9a-fA-F]{{2}}){{{DEVICE_SALT_BYTES}}}", test["salt"]):
+        raise _VectorFieldError(f"salt: not {DEVICE_SALT_BYTES} bytes of hex")
     salt = bytes.fromhex(test["salt"])
+    salt_int = int.from_bytes(salt, "big")
     group_key, device_key, password = (
         test["deviceGroupKey"],
         test["deviceKey"],
         test["devicePassword"],
     )
     # the pure functions, which also take a password no official client would draw
-    x = private_key(int.from_bytes(salt, "big"), group_key, device_key, password)
+    x = private_key(salt_int, group_key, device_key, password)
     pure = {
         "passwordVerifier": b64encode(bytes.fromhex(pad_hex(verifier(x)))),
-        "verifierSalt": b64encode(bytes.fromhex(pad_hex(int.from_bytes(salt, "big")))),
+        "verifierSalt": b64encode(bytes.fromhex(pad_hex(salt_int))),
     }
     drawn = _canonical_device_password(password)
     if drawn is None:

@@ -26,7 +26,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 
-from ._challenge import MAX_SALT_HEX, MAX_SECRET_BLOCK, MAX_SRP_B_HEX
+from ._challenge import MAX_SALT_HEX, MAX_SECRET_BLOCK, MAX_SRP_B_HEX, draw_small_a
 from ._encoding import (
     b64decode_field,
     b64encode,
@@ -69,7 +69,6 @@ __all__ = [
 ]
 
 _SALT_BYTES = 16  # Cognito's salts are 128 bits
-_SMALL_B_BYTES = 128  # as wide as the clients' a
 _SECRET_BLOCK_BYTES = 96
 _MAX_VERIFIER_B64 = 2048
 _SIGNATURE_B64_MAX = 128
@@ -355,10 +354,9 @@ def _shown(value: object) -> str:
 
 
 def _draw_b() -> int:
-    while True:
-        b = int.from_bytes(secrets.token_bytes(_SMALL_B_BYTES), "big")
-        if b:
-            return b
+    # Drawn exactly as the clients draw a (128 bytes, never 0); its own name so
+    # tests can tell the server's ephemeral from a client's.
+    return draw_small_a()
 
 
 def _read_params(params: object, field: str, required: tuple[str, ...]) -> dict[str, str]:
@@ -553,7 +551,7 @@ class DeviceServerSRP(_Session):
     are as for ``ServerSRP``.
     """
 
-    __slots__ = ("_device_key", "_username")
+    __slots__ = ("_username",)
 
     def __init__(
         self,
@@ -581,10 +579,9 @@ class DeviceServerSRP(_Session):
             problems.check(_check_secret_block, secret_block)
         problems.raise_any()
         salt_text, v = _read_verifier_config(verifier_config)
-        self._device_key = device_key
         self._setup(
             realm=device_group_key,
-            user_id=device_key,
+            user_id=device_key,  # the device key is also what DEVICE_KEY must carry
             names=frozenset({username}) | _check_names(aliases, "aliases"),
             salt_text=salt_text,
             v=v,
@@ -597,7 +594,7 @@ class DeviceServerSRP(_Session):
 
     def __repr__(self) -> str:
         return (
-            f"DeviceServerSRP(device_group_key={self._realm!r}, device_key={self._device_key!r}, "
+            f"DeviceServerSRP(device_group_key={self._realm!r}, device_key={self._user_id!r}, "
             f"verifier=<redacted>, state={self._state!r})"
         )
 
@@ -609,7 +606,7 @@ class DeviceServerSRP(_Session):
         params = _read_params(
             challenge_responses, "challenge_responses", ("USERNAME", "DEVICE_KEY", "SRP_A")
         )
-        username = self._check_identity(params, device_key=self._device_key)
+        username = self._check_identity(params, device_key=self._user_id)
         self._secret_hash_problem(params, username)
         return self.challenge_parameters(params["SRP_A"])
 
@@ -617,7 +614,7 @@ class DeviceServerSRP(_Session):
         """DEVICE_PASSWORD_VERIFIER's ChallengeParameters: SALT, SRP_B, SECRET_BLOCK, USERNAME, DEVICE_KEY."""
         params = self._issue(srp_a)
         params["USERNAME"] = self._username
-        params["DEVICE_KEY"] = self._device_key
+        params["DEVICE_KEY"] = self._user_id
         return params
 
     def verify(
@@ -628,4 +625,4 @@ class DeviceServerSRP(_Session):
         max_skew: timedelta = DEFAULT_MAX_SKEW,
     ) -> None:
         """Check DEVICE_PASSWORD_VERIFIER's ChallengeResponses, as ``ServerSRP.verify`` (plus DEVICE_KEY)."""
-        self._verify(challenge_responses, now, max_skew, device_key=self._device_key)
+        self._verify(challenge_responses, now, max_skew, device_key=self._user_id)

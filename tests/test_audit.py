@@ -312,9 +312,9 @@ def test_cli_secrets_from_environment_and_stdin(
     """Secrets come from $SRPKIT_PASSWORD / $SRPKIT_SMALL_A or stdin, never from argv."""
     path, secrets = transcript_file
     env = {"SRPKIT_PASSWORD": secrets["password"], "SRPKIT_SMALL_A": secrets["a"]}
-    status, out, _ = run_cli(["audit", str(path)], env)
-    assert status == 0 and "consistent" in out
-    status, out, _ = run_cli(
+    status, env_out, _ = run_cli(["audit", str(path)], env)
+    assert status == 0 and "consistent" in env_out
+    status, stdin_out, _ = run_cli(
         ["audit", str(path), "--password-stdin"],
         {"SRPKIT_SMALL_A": secrets["a"]},
         stdin=secrets["password"] + "\n",
@@ -322,7 +322,7 @@ def test_cli_secrets_from_environment_and_stdin(
     assert status == 0
     status, _, _ = run_cli(["audit", str(path), "--password", "x"])
     assert status == 2  # there is no option that takes a secret
-    for text in (out,):
+    for text in (env_out, stdin_out):
         for secret in (
             secrets["password"],
             secrets["a"],

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from serve_support import PASSWORD, Recorder, add_user, make_pool, running
 
-from srpkit import InvalidInputError, ParameterTypeError, secret_hash
+from srpkit import InvalidChallengeError, InvalidInputError, ParameterTypeError, secret_hash
 from srpkit.aws import AuthResult, ConfirmedDevice, authenticate, confirm_device
 
 DEVICES = {"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False}
@@ -269,7 +269,7 @@ def test_a_repeated_challenge_is_refused_and_unknown_ones_are_returned() -> None
         "Session": "s" * 20,
     }
     kwargs = {"pool_id": "us-east-1_A1", "client_id": "c1", "username": "u", "password": "p"}
-    with pytest.raises(Exception, match="twice"):
+    with pytest.raises(InvalidChallengeError, match="twice"):
         authenticate(_Scripted(again, again), **kwargs)
     mfa = {"ChallengeName": "SMS_MFA", "ChallengeParameters": {"X": "1"}, "Session": "t" * 20}
     result = authenticate(_Scripted(again, mfa), **kwargs)

@@ -189,15 +189,15 @@ def ref_signature(
     return base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
 
 
-_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def ref_timestamp(when: datetime) -> str:
     """Cognito's TIMESTAMP for an aware datetime."""
     utc = when.astimezone(timezone.utc)
     return (
-        f"{_WEEKDAYS[utc.weekday()]} {_MONTHS[utc.month - 1]} {utc.day} "
+        f"{WEEKDAYS[utc.weekday()]} {MONTHS[utc.month - 1]} {utc.day} "
         f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d} UTC {utc.year}"
     )
 

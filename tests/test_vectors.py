@@ -266,9 +266,10 @@ def test_check_reports_a_crash_without_a_traceback(monkeypatch: pytest.MonkeyPat
 @pytest.mark.parametrize(
     ("a", "detail"),
     [
-        ("xyz", "a: not a hex number"),
+        ("xyz", "a: not a hexadecimal number"),
+        ("-1", "a: negative values are not allowed here"),
         ("0", "a: outside 1 <= a < N"),
-        ("1" * 1537, "a: more than 1536 hex digits"),
+        ("1" * 1537, "a: 1537 characters, more than the 1536 allowed"),
     ],
 )
 def test_unusable_vector_field_is_a_failure_not_a_rejection(a: str, detail: str) -> None:

@@ -15,6 +15,7 @@ __all__ = [
     "hash_hex",
     "hex_hash_int",
     "int_from_hex_field",
+    "java_hex",
     "pad_hex",
     "require_str",
     "utf8_field",
@@ -37,6 +38,16 @@ def pad_hex(value: int) -> str:
     # ~value == -value - 1: the magnitude that must fit in 8*n - 1 bits.
     n = (value if value >= 0 else ~value).bit_length() // 8 + 1
     return value.to_bytes(n, "big", signed=True).hex()
+
+
+def java_hex(value: int) -> str:
+    """Hex as Cognito prints numbers (Java's ``BigInteger.toString(16)``): minimal, maybe ``-``.
+
+    Never a redundant leading ``00``: a client that hashes SALT as the string it
+    got (pycognito, warrant-lite) would then hash another byte string than one
+    that reads it as a number (the official clients), and never sign in.
+    """
+    return format(value, "x")
 
 
 def hash_hex(data: bytes) -> str:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the builders only call the flow objects' public methods
 __all__ = [
     "AUTH_FLOWS",
     "CHALLENGE_NAMES",
+    "SESSIONLESS_CHALLENGES",
     "SHAPES",
     "StringShape",
     "custom_auth_srp_request",
@@ -121,6 +122,13 @@ _REQUIRED_CHALLENGE_RESPONSES: dict[str, tuple[str, ...]] = {
     "DEVICE_PASSWORD_VERIFIER": (*_PASSWORD_VERIFIER_RESPONSES, "DEVICE_KEY"),
     "SELECT_CHALLENGE": ("USERNAME", "ANSWER"),
 }
+# Measured against a real pool (ministackorg/ministack#1758; pycognito#78 shows the same
+# response): InitiateAuth USER_SRP_AUTH answers PASSWORD_VERIFIER with no Session, and the
+# answer goes back without one. Whether the device steps carry one is not measured, so
+# they are accepted both ways. Every other challenge is asked with a Session.
+SESSIONLESS_CHALLENGES = frozenset(
+    {"PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"}
+)
 _SRP_A_RE = re.compile(r"[0-9a-fA-F]+")
 # SRP_A is A < N in hex: at most 768 digits; leading zeros are not the clients' way.
 _MAX_SRP_A_HEX = 768
@@ -307,34 +315,35 @@ def respond_to_auth_challenge_request(
     challenge_name: str,
     challenge_responses: Mapping[str, str],
     *,
-    session: str,
+    session: str | None = None,
     client_metadata: Mapping[str, str] | None = None,
     analytics_metadata: Mapping[str, str] | None = None,
     user_context_data: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """A checked RespondToAuthChallenge body: ClientId, ChallengeName, Session, ChallengeResponses, ...
+    """A checked RespondToAuthChallenge body: ClientId, ChallengeName, ChallengeResponses, Session, ...
 
-    ``session`` is required: it is the Session of the response that asked the
-    challenge, and Cognito refuses a challenge answer without it.
+    ``session`` is the Session of the response that asked the challenge, and is
+    sent only when given. Cognito answers USER_SRP_AUTH's PASSWORD_VERIFIER
+    without one (it finds the sign-in by its SECRET_BLOCK), so the SRP steps
+    (PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER) may go
+    without; every other challenge is asked with a Session and needs it back.
     """
     problems = Problems()
     problems.check(check_client_id, client_id, "ClientId")
     problems.check(_check_enum, challenge_name, "ChallengeName", CHALLENGE_NAMES, _NOT_FOR_RESPOND)
-    if session is None:
+    body: dict[str, Any] = {"ClientId": client_id, "ChallengeName": challenge_name}
+    if session is not None:
+        problems.check(_check_string, session, "Session", "SessionType")
+        body["Session"] = session
+    elif isinstance(challenge_name, str) and challenge_name not in SESSIONLESS_CHALLENGES:
+        shown = challenge_name if challenge_name in CHALLENGE_NAMES else "this challenge"
         _report(
             problems,
             InvalidInputError(
-                "Session: required; pass the Session of the response that asked this challenge",
+                f"Session: required for {shown}; pass the Session of the response that asked it",
                 fields=("Session",),
             ),
         )
-    else:
-        problems.check(_check_string, session, "Session", "SessionType")
-    body: dict[str, Any] = {
-        "ClientId": client_id,
-        "ChallengeName": challenge_name,
-        "Session": session,
-    }
     responses = _string_map(challenge_responses, "ChallengeResponses", problems)
     if responses is not None:
         body["ChallengeResponses"] = responses
@@ -426,8 +435,8 @@ def user_auth_request(
     )
 
 
-def _challenge_of(response: object, expected: str) -> tuple[str, Mapping[str, Any]]:
-    """The Session and ChallengeParameters of a response that must ask ``expected``."""
+def _challenge_of(response: object, expected: str) -> tuple[str | None, Mapping[str, Any]]:
+    """The Session (None if the response has none) and ChallengeParameters asking ``expected``."""
     if not isinstance(response, Mapping):
         raise ParameterTypeError(
             "response: expected the previous InitiateAuth / RespondToAuthChallenge response "
@@ -441,17 +450,19 @@ def _challenge_of(response: object, expected: str) -> tuple[str, Mapping[str, An
             f"ChallengeName: this step answers {expected}, but the response asks {shown}",
             fields=("ChallengeName",),
         )
-    if "Session" not in response:
+    session: str | None = None
+    if response.get("Session") is not None:
+        session = require_str(
+            response["Session"],
+            "Session",
+            max_len=SHAPES["SessionType"].max_len,
+            error=InvalidChallengeError,
+        )
+    elif expected not in SESSIONLESS_CHALLENGES:
         raise MissingParameterError(
             f"response missing Session, which the {expected} answer must carry",
             fields=("Session",),
         )
-    session = require_str(
-        response["Session"],
-        "Session",
-        max_len=SHAPES["SessionType"].max_len,
-        error=InvalidChallengeError,
-    )
     params = response.get("ChallengeParameters", {})
     if not isinstance(params, Mapping):
         raise ParameterTypeError(

@@ -220,15 +220,19 @@ def read_list(request: Mapping[str, Any], name: str, allowed: frozenset[str]) ->
 
 
 def read_string_map(request: Mapping[str, Any], name: str) -> dict[str, str]:
-    """A map of strings to strings (absent: empty)."""
+    """A map of strings to strings (absent: empty); a key whose value is null is left out.
+
+    amazon-cognito-identity-js sends ``"DEVICE_KEY": null`` when it has no device,
+    and Cognito takes such a key as absent.
+    """
     value = request.get(name)
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items()
     ):
         raise ServiceError("SerializationException", f"{name}: expected a map of strings")
-    return dict(value)
+    return {k: v for k, v in value.items() if v is not None}
 
 
 def read_attributes(request: Mapping[str, Any], name: str = "UserAttributes") -> dict[str, str]:

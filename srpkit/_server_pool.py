@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, Union
 
-from ._encoding import pad_hex
+from ._encoding import java_hex
 from ._errors import SRPKitError
 from ._secret_hash import secret_hash
 from ._serve_state import AppClient, Device, MemoryStore, PoolRecord, PoolUser, Record, Store
@@ -94,6 +94,11 @@ class _Pending:
     server: _SRP_SERVER | None = None
     names: tuple[str, ...] = ()  # the name the client signs in with, if not the username
     device_key: str | None = None
+    # The keys it is filed under in CognitoService._sessions: a Session string the client
+    # may send, and the SECRET_BLOCK its SRP challenge issued (Cognito sends PASSWORD_VERIFIER
+    # without a Session, so the answer is found by the block it carries).
+    session: str | None = None
+    block: str | None = None
 
 
 class _Pool:
@@ -636,24 +641,62 @@ class CognitoService:
         return {"UserConfirmed": False, "UserSub": user.sub}
 
     # -- sign-in --------------------------------------------------------------------------
-    def _new_session(self, pending: _Pending) -> str:
+    def _file(self, pending: _Pending) -> None:
+        """Keep ``pending`` under its Session and SECRET_BLOCK until answered or expired."""
         now = self._clock()
         with self._lock:
             if len(self._sessions) >= _MAX_SESSIONS:
-                for token in [t for t, p in self._sessions.items() if p.expires < now]:
-                    del self._sessions[token]
+                for old in [p for p in self._sessions.values() if p.expires < now]:
+                    self._unfile(old)
                 while len(self._sessions) >= _MAX_SESSIONS:
-                    del self._sessions[next(iter(self._sessions))]
-            token = secrets.token_urlsafe(96)
-            self._sessions[token] = pending
-        return token
+                    self._unfile(next(iter(self._sessions.values())))
+            for key in _keys(pending):
+                self._sessions[key] = pending
 
-    def _challenge(self, name: str, params: dict[str, str], pending: _Pending) -> dict[str, Any]:
-        return {
-            "ChallengeName": name,
-            "ChallengeParameters": params,
-            "Session": self._new_session(pending),
-        }
+    def _unfile(self, pending: _Pending) -> None:
+        for key in _keys(pending):
+            self._sessions.pop(key, None)
+
+    def _challenge(
+        self,
+        name: str,
+        params: dict[str, str],
+        pending: _Pending,
+        *,
+        send_session: bool = True,
+    ) -> dict[str, Any]:
+        """The response asking ``name``; PASSWORD_VERIFIER goes without a Session, as Cognito's.
+
+        A PASSWORD_VERIFIER that follows a SELECT_CHALLENGE keeps that step's Session
+        as ``pending.session``, so a client that sends it back again is still matched.
+        """
+        if send_session:
+            pending.session = secrets.token_urlsafe(96)
+        pending.block = params.get("SECRET_BLOCK")
+        self._file(pending)
+        response: dict[str, Any] = {"ChallengeName": name, "ChallengeParameters": params}
+        if send_session:
+            response["Session"] = pending.session
+        return response
+
+    def _take_pending(self, session: str | None, responses: Mapping[str, str]) -> _Pending | None:
+        """The sign-in an answer continues, removed (one answer per challenge, right or wrong).
+
+        Found by the Session when one is sent, else by the SECRET_BLOCK the answer
+        carries. A Session that names another sign-in than the block (or none) ends
+        the block's sign-in too, and the answer is refused.
+        """
+        block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK")
+        with self._lock:
+            by_block = self._sessions.get(_BLOCK_KEY + block) if block else None
+            by_session = self._sessions.get(_SESSION_KEY + session) if session else None
+            pending = by_session if session else by_block
+            for found in (by_block, by_session):
+                if found is not None:
+                    self._unfile(found)
+        if block and by_block is not pending:
+            return None
+        return pending
 
     def _pending(
         self, client: AppClient, username: str | None, challenge: str, **kw: Any
@@ -667,10 +710,12 @@ class CognitoService:
         client: AppClient,
         params: Mapping[str, str],
         selected_by: str | None = None,
+        session: str | None = None,
     ) -> dict[str, Any]:
         """PASSWORD_VERIFIER for USERNAME and SRP_A (a decoy for unknown users if the client hides them).
 
-        ``selected_by``: the user whose SELECT_CHALLENGE this answers (USERNAME must be theirs).
+        ``selected_by``: the user whose SELECT_CHALLENGE this answers (USERNAME must be
+        theirs); ``session``: that step's Session, which the answer may carry again.
         """
         name = params.get("USERNAME")
         if not name:
@@ -704,8 +749,9 @@ class CognitoService:
             server=server,
             names=aliases,
             device_key=params.get("DEVICE_KEY"),
+            session=session,
         )
-        return self._challenge("PASSWORD_VERIFIER", challenge, pending)
+        return self._challenge("PASSWORD_VERIFIER", challenge, pending, send_session=False)
 
     @staticmethod
     def _decoy(pool: _Pool, name: str) -> tuple[str, str]:
@@ -713,7 +759,8 @@ class CognitoService:
         digest = hmac.new(
             bytes.fromhex(pool.record.decoy_key), pool.norm(name).encode("utf-8"), "sha256"
         ).digest()
-        return digest[:16].hex(), pad_hex(verifier_of(int.from_bytes(digest, "big")))
+        salt = int.from_bytes(digest[:16], "big")
+        return java_hex(salt), java_hex(verifier_of(int.from_bytes(digest, "big")))
 
     def _initiate_auth(self, request: Mapping[str, Any], region: str) -> dict[str, Any]:
         with self._lock:
@@ -760,12 +807,10 @@ class CognitoService:
         with self._lock:
             pool, client = self._client(request)
         name = read_text(request, "ChallengeName", max_len=64)
-        session = read_text(request, "Session", max_len=2048)
+        session = read_text(request, "Session", required=False, max_len=2048)
         responses = read_string_map(request, "ChallengeResponses")
         read_string_map(request, "ClientMetadata")
-        with self._lock:
-            # A session serves one answer, right or wrong, as Cognito's do.
-            pending = self._sessions.pop(str(session), None)
+        pending = self._take_pending(session, responses)
         if pending is None or pending.client_id != client.id or pending.challenge != name:
             raise ServiceError("NotAuthorizedException", _INVALID_SESSION)
         if pending.expires < self._clock():
@@ -777,7 +822,9 @@ class CognitoService:
                 raise ServiceError(
                     "InvalidParameterException", "ANSWER: only PASSWORD_SRP is offered"
                 )
-            return self._start_srp(pool, client, responses, selected_by=pending.username)
+            return self._start_srp(
+                pool, client, responses, selected_by=pending.username, session=session
+            )
         if name == "DEVICE_SRP_AUTH":
             return self._device_srp_auth(pool, client, pending, responses)
         if name == "NEW_PASSWORD_REQUIRED":
@@ -1052,6 +1099,15 @@ class CognitoService:
         ):
             raise ServiceError("NotAuthorizedException", "Client secret is missing or wrong.")
         return {}
+
+
+_SESSION_KEY = "Session:"
+_BLOCK_KEY = "SECRET_BLOCK:"
+
+
+def _keys(pending: _Pending) -> list[str]:
+    keys = [] if pending.session is None else [_SESSION_KEY + pending.session]
+    return keys if pending.block is None else [*keys, _BLOCK_KEY + pending.block]
 
 
 def _require_flow(client: AppClient, allow: str, flow: str) -> None:

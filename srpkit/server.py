@@ -31,7 +31,7 @@ from ._encoding import (
     b64decode_field,
     b64encode,
     int_from_hex_field,
-    pad_hex,
+    java_hex,
     require_str,
     utf8_field,
 )
@@ -90,8 +90,8 @@ def make_verifier(
 
     ``username`` is the name the client will sign, i.e. the USER_ID_FOR_SRP the
     server will send (the user's Cognito username, not an email alias). ``salt``
-    is hex as Cognito sends SALT; by default 128 random bits. The verifier is
-    returned as Cognito's padded hex.
+    is hex as Cognito sends SALT; by default 128 random bits. Both are returned
+    as Cognito prints numbers (minimal hex, see ``srpkit._encoding.java_hex``).
     """
     problems = Problems()
     problems.check(pool_name, pool_id)
@@ -100,9 +100,10 @@ def make_verifier(
     if salt is not None:
         problems.check(_salt_value, salt, "salt")
     problems.raise_any()
-    salt_text = secrets.token_hex(_SALT_BYTES) if salt is None else salt
-    x = private_key(_salt_value(salt_text, "salt"), pool_name(pool_id), username, password)
-    return salt_text, pad_hex(verifier(x))
+    if salt is None:
+        salt = java_hex(int.from_bytes(secrets.token_bytes(_SALT_BYTES), "big"))
+    x = private_key(_salt_value(salt, "salt"), pool_name(pool_id), username, password)
+    return salt, java_hex(verifier(x))
 
 
 def _check_names(names: object, field: str) -> frozenset[str]:
@@ -265,7 +266,7 @@ class _Session:
         self._state = "challenged"
         return {
             "SALT": self._salt_text,
-            "SRP_B": format(big_b, "x"),
+            "SRP_B": java_hex(big_b),
             "SECRET_BLOCK": self._block_b64,
         }
 
@@ -537,7 +538,7 @@ def _read_verifier_config(config: object) -> tuple[str, int]:
     # BigInteger would): the clients' padHex of it then gives back exactly the
     # bytes they hashed, including for a salt whose top bit is set.
     salt = int.from_bytes(salt_bytes, "big", signed=True)
-    return format(salt, "x"), v
+    return java_hex(salt), v
 
 
 class DeviceServerSRP(_Session):

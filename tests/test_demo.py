@@ -111,7 +111,7 @@ def test_demo_entry_point() -> None:
 
 
 def test_pool_refuses_misuse() -> None:
-    """The pool answers as Cognito would: unknown user, wrong client, reused session, bad op."""
+    """The pool answers as Cognito would: unknown user, wrong client, reused SECRET_BLOCK, bad op."""
     pool = UserPool("us-east-1_Demo1", "client1")
     pool.add_user("bob", PASSWORD)
     client = UserSRP("us-east-1_Demo1", "client1", "bob", PASSWORD)
@@ -123,10 +123,10 @@ def test_pool_refuses_misuse() -> None:
     with pytest.raises(ServiceError, match="InvalidAction"):
         pool.handle("SignUp", {})
     challenge = pool.handle("InitiateAuth", body)
+    assert "Session" not in challenge  # as Cognito answers USER_SRP_AUTH
     answer = {
         "ClientId": "client1",
         "ChallengeName": "PASSWORD_VERIFIER",
-        "Session": challenge["Session"],
         "ChallengeResponses": client.process_challenge(challenge["ChallengeParameters"]),
     }
     assert "AuthenticationResult" in pool.handle("RespondToAuthChallenge", answer)

@@ -333,7 +333,11 @@ def initiate(**overrides: Any) -> dict[str, Any]:
         ({"challenge_name": "NOPE"}, ["ChallengeName"], InvalidInputError),
         ({"challenge_name": "ADMIN_NO_SRP_AUTH"}, ["ChallengeName"], InvalidInputError),
         ({"challenge_name": None}, ["ChallengeName"], ParameterTypeError),
-        ({"session": None}, ["Session"], InvalidInputError),
+        (
+            {"session": None, "challenge_name": "SOFTWARE_TOKEN_MFA"},
+            ["Session"],
+            InvalidInputError,
+        ),
         ({"session": "s" * 19}, ["Session"], InvalidInputError),
         ({"session": "s" * 2049}, ["Session"], InvalidInputError),
         ({"session": b"s" * 30}, ["Session"], ParameterTypeError),
@@ -519,8 +523,8 @@ def test_flow_bodies_carry_the_right_pieces() -> None:
     [
         (asked("SMS_MFA"), InvalidChallengeError, ("ChallengeName",)),
         ({"AuthenticationResult": {}}, InvalidChallengeError, ("ChallengeName",)),
-        ({"ChallengeName": "DEVICE_SRP_AUTH"}, MissingParameterError, ("Session",)),
         ({"ChallengeName": "DEVICE_SRP_AUTH", "Session": 5}, ParameterTypeError, ("Session",)),
+        ({"ChallengeName": "DEVICE_SRP_AUTH", "Session": ""}, InvalidChallengeError, ("Session",)),
         (
             {"ChallengeName": "DEVICE_SRP_AUTH", "Session": SESSION, "ChallengeParameters": []},
             ParameterTypeError,
@@ -532,10 +536,37 @@ def test_flow_bodies_carry_the_right_pieces() -> None:
 def test_flow_builders_check_the_response(
     response: Any, error: type[SRPKitError], fields: tuple[str, ...]
 ) -> None:
-    """A response that does not ask this step, or lacks its Session, is refused naming the field."""
+    """A response that does not ask this step, or has a malformed Session, is refused naming the field."""
     with pytest.raises(error) as info:
         srpkit.device_srp_auth_request(device(), response)
     assert info.value.fields == fields
+
+
+@pytest.mark.parametrize(
+    "name", ["PASSWORD_VERIFIER", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"]
+)
+def test_srp_steps_go_without_a_session(name: str) -> None:
+    """The SRP steps are answered without a Session when none is given, as Cognito asks them."""
+    responses = {
+        "USERNAME": "bob",
+        "DEVICE_KEY": DEVICE,
+        "SRP_A": "ab12",
+        "PASSWORD_CLAIM_SECRET_BLOCK": BLOCK,
+        "TIMESTAMP": "Thu Sep 5 07:08:09 UTC 2024",
+        "PASSWORD_CLAIM_SIGNATURE": "c2lnbmF0dXJl",
+    }
+    body = respond(challenge_name=name, session=None, challenge_responses=responses)
+    assert "Session" not in body
+    body = respond(challenge_name=name, challenge_responses=responses)
+    assert body["Session"] == SESSION
+
+
+def test_select_challenge_response_needs_its_session() -> None:
+    """SELECT_CHALLENGE is asked with a Session, and a response without one is refused."""
+    response = {"ChallengeName": "SELECT_CHALLENGE", "AvailableChallenges": ["PASSWORD_SRP"]}
+    with pytest.raises(MissingParameterError) as info:
+        srpkit.select_password_srp_request(user(), response)
+    assert info.value.fields == ("Session",)
 
 
 def test_select_requires_password_srp_on_offer() -> None:

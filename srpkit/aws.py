@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -38,6 +39,7 @@ from ._device import check_device_group_key, new_device_secret
 from ._encoding import require_str, utf8_field
 from ._errors import InvalidChallengeError, InvalidInputError, ParameterTypeError
 from ._requests import (
+    CHALLENGE_NAMES,
     custom_auth_srp_request,
     device_password_verifier_request,
     device_srp_auth_request,
@@ -179,30 +181,69 @@ def _check_device(device: object) -> None:
     check_device_group_key(values["device_group_key"], "device.device_group_key")
 
 
-def _result(response: object, username: str) -> AuthResult:
+def _wrong_type(field: str, expected: str, value: object) -> ParameterTypeError:
+    return ParameterTypeError(
+        f"{field}: expected {expected}, got {type(value).__name__}", fields=(field,)
+    )
+
+
+def _str_map(value: object, field: str) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise _wrong_type(field, "a mapping of str to str", value)
+    return dict(value)
+
+
+def _check_tokens(tokens: object) -> dict[str, Any]:
+    """AuthenticationResult, each member of the API model's type when present."""
+    field = "AuthenticationResult"
+    if not isinstance(tokens, Mapping):
+        raise _wrong_type(field, "a mapping", tokens)
+    for name in ("AccessToken", "IdToken", "RefreshToken", "TokenType"):
+        if tokens.get(name) is not None and not isinstance(tokens[name], str):
+            raise _wrong_type(f"{field}.{name}", "str", tokens[name])
+    expires = tokens.get("ExpiresIn")
+    if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int)):
+        raise _wrong_type(f"{field}.ExpiresIn", "int", expires)
+    if tokens.get("NewDeviceMetadata") is not None:
+        _str_map(tokens["NewDeviceMetadata"], f"{field}.NewDeviceMetadata")
+    return dict(tokens)
+
+
+def _read_response(response: object) -> AuthResult:
+    """An InitiateAuth / RespondToAuthChallenge response, every member type-checked.
+
+    Every member is optional in the API model, and Cognito omits Session on
+    PASSWORD_VERIFIER; what is present must have its model type, or a typed
+    error names it (a hostile or broken endpoint must not cause a TypeError).
+    """
     if not isinstance(response, Mapping):
-        raise ParameterTypeError(
-            f"response: expected a mapping from the client, got {type(response).__name__}",
-            fields=("response",),
-        )
-    tokens = response.get("AuthenticationResult")
-    if isinstance(tokens, Mapping):
-        return AuthResult(authentication_result=dict(tokens), username=username)
+        raise _wrong_type("response", "a mapping from the client", response)
+    if response.get("AuthenticationResult") is not None:
+        return AuthResult(authentication_result=_check_tokens(response["AuthenticationResult"]))
     name = response.get("ChallengeName")
-    if not isinstance(name, str):
+    if name is None:
         raise InvalidChallengeError(
             "response: has neither AuthenticationResult nor ChallengeName",
             fields=("ChallengeName",),
         )
-    params = response.get("ChallengeParameters") or {}
-    available = response.get("AvailableChallenges") or ()
+    if not isinstance(name, str):
+        raise _wrong_type("ChallengeName", "str", name)
     session = response.get("Session")
+    if session is not None and not isinstance(session, str):
+        raise _wrong_type("Session", "str", session)
+    params = response.get("ChallengeParameters")
+    available = response.get("AvailableChallenges")
+    if available is not None and not (
+        isinstance(available, (list, tuple)) and all(isinstance(a, str) for a in available)
+    ):
+        raise _wrong_type("AvailableChallenges", "a list of str", available)
     return AuthResult(
         challenge_name=name,
-        session=session if isinstance(session, str) else None,
-        challenge_parameters=dict(params) if isinstance(params, Mapping) else {},
-        available_challenges=tuple(available) if isinstance(available, (list, tuple)) else (),
-        username=username,
+        session=session,
+        challenge_parameters={} if params is None else _str_map(params, "ChallengeParameters"),
+        available_challenges=tuple(available or ()),
     )
 
 
@@ -260,21 +301,20 @@ def authenticate(
     password_params: Mapping[str, str] | None = None
     device_srp = None
     answered: set[str] = set()
-    while isinstance(response, Mapping) and "AuthenticationResult" not in response:
-        name = response.get("ChallengeName")
+    while (step := _read_response(response)).challenge_name is not None:
+        name = step.challenge_name
         if name in answered:
+            shown = name if name in CHALLENGE_NAMES else "a challenge"
             raise InvalidChallengeError(
-                f"ChallengeName: the server asked {name} twice in one sign-in",
+                f"ChallengeName: the server asked {shown} twice in one sign-in",
                 fields=("ChallengeName",),
             )
-        if name == "SELECT_CHALLENGE" and "PASSWORD_SRP" in (
-            response.get("AvailableChallenges") or ()
-        ):
+        if name == "SELECT_CHALLENGE" and "PASSWORD_SRP" in step.available_challenges:
             body = select_password_srp_request(user, response, client_metadata=client_metadata)
         elif name == "PASSWORD_VERIFIER":
             body = password_verifier_request(user, response, client_metadata=client_metadata)
-            password_params = response["ChallengeParameters"]
-            user_id = str(password_params.get("USER_ID_FOR_SRP", username))
+            password_params = step.challenge_parameters
+            user_id = password_params["USER_ID_FOR_SRP"]  # checked by the builder
         elif name == "DEVICE_SRP_AUTH" and device is not None and password_params is not None:
             device_srp = user.device_srp(device.device_group_key, device.password, password_params)
             body = device_srp_auth_request(device_srp, response, client_metadata=client_metadata)
@@ -284,9 +324,9 @@ def authenticate(
             )
         else:
             break
-        answered.add(str(name))
+        answered.add(name)
         response = client.respond_to_auth_challenge(**body)
-    return _result(response, user_id)
+    return dataclasses.replace(step, username=user_id)
 
 
 def confirm_device(

@@ -276,6 +276,54 @@ def test_a_repeated_challenge_is_refused_and_unknown_ones_are_returned() -> None
     assert (result.challenge_name, result.session, result.username) == ("SMS_MFA", "t" * 20, "u")
 
 
+@pytest.mark.parametrize(
+    ("response", "field"),
+    [
+        ({"ChallengeName": ["PASSWORD_VERIFIER"]}, "ChallengeName"),
+        ({"ChallengeName": {"a": 1}}, "ChallengeName"),
+        (
+            {"ChallengeName": "SELECT_CHALLENGE", "AvailableChallenges": "PASSWORD_SRP"},
+            "AvailableChallenges",
+        ),
+        ({"ChallengeName": "SELECT_CHALLENGE", "AvailableChallenges": 5}, "AvailableChallenges"),
+        ({"ChallengeName": "SMS_MFA", "Session": 7}, "Session"),
+        ({"ChallengeName": "SMS_MFA", "ChallengeParameters": {"X": 1}}, "ChallengeParameters"),
+        ({"ChallengeName": "SMS_MFA", "ChallengeParameters": []}, "ChallengeParameters"),
+        ({"AuthenticationResult": "tokens"}, "AuthenticationResult"),
+        ({"AuthenticationResult": {"AccessToken": 5}}, "AuthenticationResult.AccessToken"),
+        ({"AuthenticationResult": {"ExpiresIn": "3600"}}, "AuthenticationResult.ExpiresIn"),
+        (
+            {"AuthenticationResult": {"NewDeviceMetadata": {"DeviceKey": None}}},
+            "AuthenticationResult.NewDeviceMetadata",
+        ),
+        (["PASSWORD_VERIFIER"], "response"),
+    ],
+)
+def test_hostile_responses_are_typed_errors(response: Any, field: str) -> None:
+    """A response member of the wrong type is a ParameterTypeError naming it, never a TypeError."""
+    kwargs = {"pool_id": "us-east-1_A1", "client_id": "c1", "username": "u", "password": "p"}
+    with pytest.raises(ParameterTypeError) as info:
+        authenticate(_Scripted(response), **kwargs)
+    assert info.value.fields == (field,)
+
+
+def test_password_verifier_without_session_is_answered_without_one() -> None:
+    """Cognito's PASSWORD_VERIFIER carries no Session, and the answer is sent without one."""
+    sent: list[dict[str, Any]] = []
+    params = {"SALT": "01", "SRP_B": "02", "SECRET_BLOCK": "AAAA", "USER_ID_FOR_SRP": "u"}
+    pv = {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": params}
+    tokens = {"AuthenticationResult": {"AccessToken": "a", "ExpiresIn": 3600}}
+
+    class Recording(_Scripted):
+        def respond_to_auth_challenge(self, **body: Any) -> Any:
+            sent.append(body)
+            return self.answers.pop(0)
+
+    kwargs = {"pool_id": "us-east-1_A1", "client_id": "c1", "username": "u", "password": "p"}
+    result = authenticate(Recording(pv, tokens), **kwargs)
+    assert result.signed_in and len(sent) == 1 and "Session" not in sent[0]
+
+
 def test_reprs_hide_tokens_sessions_and_device_passwords() -> None:
     """AuthResult and ConfirmedDevice reprs show no token, session or device password."""
     signed_in = AuthResult(authentication_result={"AccessToken": "tok-abc", "IdToken": "id-abc"})

@@ -1,15 +1,21 @@
-"""Helpers shared by the tests of srpkit.aws and `srpkit serve`: boto3 clients, pools, a call recorder."""
+"""Helpers shared by the tests of srpkit.aws and `srpkit serve`: boto3 clients, pools, a call recorder.
+
+Also ``salt_drawn_as``, which the tests of srpkit.server share.
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
+from unittest import mock
 
 import boto3
 from botocore.config import Config
 
+from srpkit import server as srpkit_server
 from srpkit._serve import ServeHandle, serve_in_thread
 
 PASSWORD = "Corr3ct-horse!"
@@ -81,6 +87,27 @@ def add_user(
         UserPoolId=pool_id, Username=username, Password=password, Permanent=permanent
     )
     return str(created["User"]["Username"])
+
+
+@contextmanager
+def salt_drawn_as(raw: bytes) -> Iterator[None]:
+    """Within the block, make_verifier draws ``raw`` as its 16 random salt bytes.
+
+    There is no public way to give a pool user a chosen salt, and a salt's hex
+    shape decides whether a client that hashes SALT as a string (pycognito)
+    signs in. Only srpkit.server's own name ``secrets`` is replaced, so session
+    tokens and passwords drawn meanwhile elsewhere stay random.
+    """
+
+    def token_bytes(n: int) -> bytes:
+        assert n == len(raw), f"srpkit.server drew {n} random bytes, not a {len(raw)}-byte salt"
+        return raw
+
+    # token_hex too: make_verifier printed token_hex(16) as SALT before it printed minimal hex,
+    # and a test run against that code should fail on the salt, not on this stand-in.
+    drawn = SimpleNamespace(token_bytes=token_bytes, token_hex=lambda n: token_bytes(n).hex())
+    with mock.patch.object(srpkit_server, "secrets", drawn):
+        yield
 
 
 class Recorder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from unittest import mock
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pycognito import aws_srp
+from serve_support import salt_drawn_as
 
 from srpkit import (
     DeviceSRP,
@@ -135,15 +137,68 @@ def test_srpkit_client_round_trip(user: str, alias: str, password: str, salt: st
     assert srv.verified
 
 
-@settings(max_examples=4)
-@given(st_name, st_password)
-def test_pycognito_client_round_trip(user: str, password: str) -> None:
-    """pycognito's independent client is verified: make_verifier and ServerSRP agree with it."""
-    salt_hex, verifier_hex = make_verifier(POOL, user, password)
+def st_salt_bytes(first: st.SearchStrategy[bytes]) -> st.SearchStrategy[bytes]:
+    """16 salt bytes that start with ``first``; the rest random."""
+    return st.tuples(first, st.binary(min_size=15, max_size=15)).map(lambda t: (t[0] + t[1])[:16])
+
+
+def st_bytes(low: int, high: int, *, after: bytes = b"") -> st.SearchStrategy[bytes]:
+    """``after`` and then one byte in [low, high]."""
+    return st.integers(low, high).map(lambda b: after + bytes([b]))
+
+
+# Each shape the SALT of a 128-bit salt takes as Cognito prints it (minimal hex): its random
+# bytes, and a check that the printed salt has that shape. pycognito hashes SALT as the
+# string it gets ("0" before an odd length, "00" before a high first digit), the official
+# clients padHex(new BigInteger(SALT, 16)): the two agree on minimal hex, not on a redundant
+# "00" before a low digit. That is how make_verifier used to print a zero first byte before
+# one < 0x80, so about 1 user in 512 could not sign in with pycognito.
+SALT_SHAPES: dict[str, tuple[st.SearchStrategy[bytes], Callable[[str], bool]]] = {
+    "odd length": (st_salt_bytes(st_bytes(0x01, 0x0F)), lambda salt: len(salt) == 31),
+    "even, top bit set": (
+        st_salt_bytes(st_bytes(0x80, 0xFF)),
+        lambda salt: len(salt) == 32 and salt[0] in "89abcdef",
+    ),
+    "even, top bit clear": (
+        st_salt_bytes(st_bytes(0x10, 0x7F)),
+        lambda salt: len(salt) == 32 and salt[0] in "1234567",
+    ),
+    "zero byte, then top bit clear": (
+        st_salt_bytes(st_bytes(0x00, 0x7F, after=b"\x00")),
+        lambda salt: len(salt) <= 30,
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(SALT_SHAPES))
+@settings(max_examples=3)
+@given(data=st.data(), user=st_name, password=st_password)
+def test_pycognito_client_round_trip(
+    shape: str, data: st.DataObject, user: str, password: str
+) -> None:
+    """pycognito's own math signs in against ServerSRP for a make_verifier salt of every shape."""
+    draw, has_shape = SALT_SHAPES[shape]
+    raw = data.draw(draw, label="salt bytes")
+    with salt_drawn_as(raw):
+        salt_hex, verifier_hex = make_verifier(POOL, user, password)
+    assert has_shape(salt_hex) and int(salt_hex, 16) == int.from_bytes(raw, "big")
     srv = ServerSRP(POOL, user, salt_hex, verifier_hex)
     client = aws_srp.AWSSRP(user, password, POOL, CLIENT, client=object())
     params = srv.start(client.get_auth_params())
+    assert params["SALT"] == salt_hex
     srv.verify(client.process_challenge(params, {"USERNAME": user}))
+
+
+@given(st.binary(min_size=16, max_size=16))
+@example(b"\x00\x4d" + bytes(14))  # printed as "004d.." before
+@example(b"\x00" * 15 + b"\x01")
+@example(b"\xff" * 16)
+def test_make_verifier_prints_minimal_hex(raw: bytes) -> None:
+    """make_verifier's salt and verifier are minimal hex (never a redundant leading "00"), the salt its random bytes."""
+    with salt_drawn_as(raw):
+        salt_hex, verifier_hex = make_verifier(POOL, USER, PASSWORD)
+    assert salt_hex == format(int.from_bytes(raw, "big"), "x")
+    assert verifier_hex == format(int(verifier_hex, 16), "x")
 
 
 def test_pycognito_wrong_password_is_refused() -> None:

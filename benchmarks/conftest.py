@@ -1,4 +1,4 @@
-"""pytest-benchmark runs of srpkit._bench's workloads (not part of the test run: testpaths = tests).
+"""pytest-benchmark runs of srpkit._tools.bench's workloads (not part of the test run: testpaths = tests).
 
 Run: python -m pytest benchmarks --benchmark-group-by=group --benchmark-sort=mean
 Every srpkit workload runs in each arithmetic mode this machine has; the
@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import pytest
 
-from srpkit import _bench
+from srpkit._tools import bench as _bench
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 import pytest
 
-from srpkit import _bench
-from srpkit._group import N
+from srpkit._core.group import N
+from srpkit._tools import bench as _bench
 
 
 @pytest.mark.parametrize(

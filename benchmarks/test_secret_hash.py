@@ -6,7 +6,7 @@ from typing import Callable
 
 import pytest
 
-from srpkit import _bench
+from srpkit._tools import bench as _bench
 
 
 @pytest.mark.parametrize(

@@ -7,18 +7,8 @@ JavaScript clients.
 
 from __future__ import annotations
 
-from ._arith import backend, hardened, set_hardened
-from ._device import DeviceSecret, DeviceSRP, new_device_secret
-from ._encoding import pad_hex
-from ._errors import (
-    BackendUnavailableError,
-    InvalidChallengeError,
-    InvalidInputError,
-    MissingParameterError,
-    ParameterTypeError,
-    SRPKitError,
-)
-from ._requests import (
+from ._client.device import DeviceSecret, DeviceSRP, new_device_secret
+from ._client.requests import (
     custom_auth_srp_request,
     device_password_verifier_request,
     device_srp_auth_request,
@@ -29,10 +19,20 @@ from ._requests import (
     user_auth_request,
     user_srp_auth_request,
 )
-from ._secret_hash import secret_hash
-from ._server import VerificationError
-from ._timestamp import format_timestamp
-from ._user import UserSRP
+from ._client.user import UserSRP
+from ._core.backend import backend, hardened, set_hardened
+from ._core.encoding import pad_hex
+from ._core.errors import (
+    BackendUnavailableError,
+    InvalidChallengeError,
+    InvalidInputError,
+    MissingParameterError,
+    ParameterTypeError,
+    SRPKitError,
+    VerificationError,
+)
+from ._core.secret_hash import secret_hash
+from ._core.timestamp import format_timestamp
 
 __version__ = "0.1.0"
 

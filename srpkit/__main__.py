@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._cli import CommandIO, UsageError
-from ._errors import SRPKitError
+from ._core.backend import environment_error
+from ._core.errors import SRPKitError
 
 __all__ = ["main"]
 
-# One module per subcommand (srpkit/_cmd_<name>.py), imported only when the CLI runs.
+# One module per subcommand (srpkit/_cli/<name>.py), imported only when the CLI runs.
 _COMMAND_MODULES = (
     "secret_hash",
     "audit",
@@ -44,13 +45,17 @@ def _parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
     for name in _COMMAND_MODULES:
-        importlib.import_module(f"srpkit._cmd_{name}").register(commands)
+        importlib.import_module(f"srpkit._cli.{name}").register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, io: CommandIO | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     io = io or CommandIO()
+    problem = environment_error()
+    if problem is not None:  # before anything else, --help included: one line, no traceback
+        print(f"srpkit: error: {problem}", file=io.stderr)
+        return 2
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on usage errors

@@ -35,11 +35,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ._device import check_device_group_key, new_device_secret
-from ._encoding import require_str, utf8_field
-from ._errors import InvalidChallengeError, InvalidInputError, ParameterTypeError
-from ._requests import (
-    CHALLENGE_NAMES,
+from ._client.device import new_device_secret
+from ._client.model import CHALLENGE_NAMES
+from ._client.requests import (
     custom_auth_srp_request,
     device_password_verifier_request,
     device_srp_auth_request,
@@ -48,8 +46,11 @@ from ._requests import (
     user_auth_request,
     user_srp_auth_request,
 )
-from ._user import UserSRP
-from ._validate import Problems, check_device_key
+from ._client.user import UserSRP
+from ._core.caps import MAX_DEVICE_NAME, MAX_TOKEN
+from ._core.checks import Problems, check_device_group_key, check_device_key
+from ._core.encoding import require_str, utf8_field
+from ._core.errors import InvalidChallengeError, InvalidInputError, ParameterTypeError
 
 __all__ = [
     "FLOWS",
@@ -61,8 +62,6 @@ __all__ = [
 ]
 
 FLOWS = ("USER_SRP_AUTH", "USER_AUTH", "CUSTOM_AUTH")
-_MAX_ACCESS_TOKEN = 16384
-_MAX_DEVICE_NAME = 1024
 
 
 class DeviceCredentials(Protocol):
@@ -346,7 +345,7 @@ def confirm_device(
     """
     problems = Problems()
     problems.check(_check_client, client, ("confirm_device",))
-    problems.check(require_str, access_token, "access_token", max_len=_MAX_ACCESS_TOKEN)
+    problems.check(require_str, access_token, "access_token", max_len=MAX_TOKEN)
     problems.check(check_device_key, device_key)
     problems.check(check_device_group_key, device_group_key)
     if device_name is not None:
@@ -366,4 +365,4 @@ def confirm_device(
 
 
 def _check_device_name(name: object) -> None:
-    utf8_field(require_str(name, "device_name", max_len=_MAX_DEVICE_NAME), "device_name")
+    utf8_field(require_str(name, "device_name", max_len=MAX_DEVICE_NAME), "device_name")

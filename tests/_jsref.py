@@ -16,12 +16,12 @@ import shutil
 import subprocess
 import threading
 from collections import deque
-from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 TOOLS = ROOT / "vectors" / "tools"
 SCRIPT = TOOLS / "jsref.mjs"
 IMPLS = ("identity-js", "amplify")
@@ -33,12 +33,20 @@ class JSRefError(RuntimeError):
     """The harness process died, hung, or answered out of order."""
 
 
-def require_node() -> str:
-    """The node binary; skip when node or vectors/tools/node_modules is missing, but fail in CI."""
+# The official clients the interop tests drive, as vectors/tools installs them.
+PACKAGES = {
+    "identity-js": TOOLS / "node_modules" / "amazon-cognito-identity-js",
+    "amplify": TOOLS / "node_modules" / "@aws-amplify" / "auth",
+}
+
+
+def require_node(client: str | None = None) -> str:
+    """The node binary; skip when node or the JS clients (or ``client``) are missing, but fail in CI."""
     node = shutil.which("node")
-    if node and (TOOLS / "node_modules").is_dir():
+    needed = TOOLS / "node_modules" if client is None else PACKAGES[client]
+    if node and needed.is_dir():
         return node
-    message = "node or vectors/tools/node_modules is missing (run: npm ci --prefix vectors/tools)"
+    message = f"node or {needed.relative_to(ROOT)} is missing (run: npm ci --prefix vectors/tools)"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}; CI must run the tests against the official JavaScript clients")
     pytest.skip(message)

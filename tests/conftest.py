@@ -1,4 +1,9 @@
-"""Shared fixtures: every test runs once per arithmetic backend."""
+"""Shared fixtures: hypothesis profiles, and ``srp_backend`` for the tests that run SRP arithmetic.
+
+A test (or module, with ``pytestmark``) that runs SRP arithmetic uses
+``srp_backend`` and so runs once per backend, gmpy2 and pure Python; a test that
+touches no arithmetic runs once.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from srpkit import _arith
+from srpkit._core import backend as _arith
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -29,7 +34,7 @@ if IN_CI and "gmpy2" not in _arith.available_backends():
     raise RuntimeError("CI must test both backends, but gmpy2 is not installed")
 
 
-@pytest.fixture(scope="session", params=["gmpy2", "python"], autouse=True)
+@pytest.fixture(scope="session", params=["gmpy2", "python"])
 def srp_backend(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test under one arithmetic backend, restoring the previous one after."""
     name: str = request.param

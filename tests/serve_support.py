@@ -15,8 +15,8 @@ from unittest import mock
 import boto3
 from botocore.config import Config
 
-from srpkit import server as srpkit_server
-from srpkit._serve import ServeHandle, serve_in_thread
+from srpkit.endpoint.http import ServeHandle, serve_in_thread
+from srpkit.server import _user as srpkit_server_user
 
 PASSWORD = "Corr3ct-horse!"
 # No retries: a lost or failed request must show, not be repeated behind the test's back.
@@ -95,7 +95,7 @@ def salt_drawn_as(raw: bytes) -> Iterator[None]:
 
     There is no public way to give a pool user a chosen salt, and a salt's hex
     shape decides whether a client that hashes SALT as a string (pycognito)
-    signs in. Only srpkit.server's own name ``secrets`` is replaced, so session
+    signs in. Only srpkit.server._user's own name ``secrets`` is replaced, so session
     tokens and passwords drawn meanwhile elsewhere stay random.
     """
 
@@ -106,7 +106,7 @@ def salt_drawn_as(raw: bytes) -> Iterator[None]:
     # token_hex too: make_verifier printed token_hex(16) as SALT before it printed minimal hex,
     # and a test run against that code should fail on the salt, not on this stand-in.
     drawn = SimpleNamespace(token_bytes=token_bytes, token_hex=lambda n: token_bytes(n).hex())
-    with mock.patch.object(srpkit_server, "secrets", drawn):
+    with mock.patch.object(srpkit_server_user, "secrets", drawn):
         yield
 
 

@@ -17,8 +17,12 @@ from typing import Any
 
 import pytest
 
-from srpkit import DeviceSRP, UserSRP, _arith, new_device_secret
+from srpkit import DeviceSRP, UserSRP, new_device_secret
+from srpkit._core import backend as _arith
 from srpkit.server import DeviceServerSRP, ServerSRP, make_verifier
+
+# Every test here runs SRP arithmetic: under both backends.
+pytestmark = pytest.mark.usefixtures("srp_backend")
 
 THREADS = 16
 POOL = "ap-northeast-1_RaCe42"

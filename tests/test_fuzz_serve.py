@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import os
 import threading
 import traceback
 from collections.abc import Iterator, Mapping
@@ -29,10 +30,10 @@ from hypothesis import strategies as st
 from test_fuzz import _MISSING, TALLY, build_map, counted, fuzz_tally, st_any_text, st_json
 
 from srpkit import InvalidInputError, SRPKitError, UserSRP, VerificationError, secret_hash
-from srpkit._serve import MAX_BODY_BYTES, serve_in_thread
-from srpkit._serve_state import SQLiteStore, StateFileError
-from srpkit._serve_tokens import SigningKey
-from srpkit._server_pool import CognitoService, ServiceError
+from srpkit.endpoint.http import MAX_BODY_BYTES, serve_in_thread
+from srpkit.endpoint.service import CognitoService, ServiceError
+from srpkit.endpoint.state import SQLiteStore, StateFileError
+from srpkit.endpoint.tokens import SigningKey
 
 __all__ = ["fuzz_tally"]  # the fixture that puts the case count in the summary
 
@@ -56,19 +57,13 @@ DOCUMENTED_CODES = frozenset(
 # (exception type, the innermost function of srpkit serve's own modules, a field the
 # error names or None) -> reproducer.
 KNOWN_CRASHES: dict[tuple[str, str, str | None], str] = {}
-_SERVE_FILES = (
-    "_server_pool.py",
-    "_serve_users.py",
-    "_serve_tokens.py",
-    "_serve_state.py",
-    "_serve.py",
-)
+_ENDPOINT_DIR = f"{os.sep}srpkit{os.sep}endpoint{os.sep}"
 
 
 def crash_signature(exc: BaseException) -> tuple[str, str, str | None]:
     """(type, innermost srpkit serve function, the field named) of an unexpected exception."""
     frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(_SERVE_FILES)
+        f for f in traceback.extract_tb(exc.__traceback__) if _ENDPOINT_DIR in f.filename
     ]
     where = frames[-1].name if frames else "?"
     fields = exc.fields if isinstance(exc, SRPKitError) else ()
@@ -164,7 +159,6 @@ class World:
             {
                 "ClientId": self.plain,
                 "ChallengeName": "PASSWORD_VERIFIER",
-                "Session": step["Session"],
                 "ChallengeResponses": client.process_challenge(step["ChallengeParameters"]),
             },
         )
@@ -454,6 +448,7 @@ def st_call(draw: st.DrawFn) -> tuple[str, Any]:
     return operation, request
 
 
+@pytest.mark.usefixtures("srp_backend")
 @settings(max_examples=1000)
 @given(st_call())
 @example(("InitiateAuth", {"ClientId": "x", "AuthFlow": "USER_SRP_AUTH", "AuthParameters": []}))
@@ -554,7 +549,6 @@ def test_endpoint_signs_in_only_with_the_right_answer(world: World, tamper: dict
         {
             "ClientId": client_id,
             "ChallengeName": "PASSWORD_VERIFIER",
-            "Session": step["Session"],
             "ChallengeResponses": answer,
         },
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import doctest
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import pytest
+from paths import REPO
+
+ROOT = REPO
 
 
 def readme_commands() -> list[str]:
@@ -35,6 +37,7 @@ def test_package_is_typed() -> None:
     assert '"py.typed"' in (ROOT / "pyproject.toml").read_text()
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_readme_examples_run() -> None:
     """Every >>> example in the README runs and prints what the README says."""
     result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, verbose=False)

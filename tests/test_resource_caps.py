@@ -30,17 +30,17 @@ from srpkit import (
     DeviceSRP,
     SRPKitError,
     UserSRP,
-    _arith,
     new_device_secret,
     secret_hash,
 )
 from srpkit.__main__ import main
-from srpkit._audit import audit_transcript
 from srpkit._cli import CommandIO
-from srpkit._serve import MAX_BODY_BYTES, serve_in_thread
-from srpkit._server import parse_timestamp
-from srpkit._server_pool import CognitoService, ServiceError
-from srpkit._vectors import check_test
+from srpkit._core import backend as _arith
+from srpkit._core.timestamp import parse_timestamp
+from srpkit._tools.audit import audit_transcript
+from srpkit._tools.vectors import check_test
+from srpkit.endpoint.http import MAX_BODY_BYTES, serve_in_thread
+from srpkit.endpoint.service import CognitoService, ServiceError
 from srpkit.server import DeviceServerSRP, ServerSRP, VerificationError, make_verifier
 
 HUGE_LEN = 100 * 1024 * 1024
@@ -174,6 +174,7 @@ def challenge() -> dict[str, str]:
 # ---------------------------------------------------------------- the client
 
 
+@pytest.mark.usefixtures("srp_backend")
 @pytest.mark.parametrize("field", ["SRP_B", "SALT", "SECRET_BLOCK", "USER_ID_FOR_SRP"])
 def test_client_refuses_a_huge_challenge_value(huge: str, field: str) -> None:
     """A 100 MiB SRP_B, SALT, SECRET_BLOCK or USER_ID_FOR_SRP is refused by its cap, naming it."""
@@ -184,6 +185,7 @@ def test_client_refuses_a_huge_challenge_value(huge: str, field: str) -> None:
     assert "characters, more than the" in str(error)
 
 
+@pytest.mark.usefixtures("srp_backend")
 @pytest.mark.parametrize("field", ["SRP_B", "SALT", "SECRET_BLOCK", "DEVICE_KEY"])
 def test_device_client_refuses_a_huge_challenge_value(huge: str, field: str) -> None:
     """DeviceSRP refuses a 100 MiB challenge value as cheaply."""
@@ -232,6 +234,7 @@ def test_server_refuses_a_huge_srp_a(huge: str) -> None:
         assert error.reason == "srp_a" and error.fields == ("SRP_A",)
 
 
+@pytest.mark.usefixtures("srp_backend")
 @pytest.mark.parametrize(
     "field",
     ["PASSWORD_CLAIM_SIGNATURE", "TIMESTAMP", "PASSWORD_CLAIM_SECRET_BLOCK", "SECRET_HASH"],
@@ -333,6 +336,7 @@ def test_audit_cli_reads_a_bounded_prefix_of_its_input() -> None:
     assert stdin.asked and max(stdin.asked) == (4 << 20) + 1
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_vector_with_a_huge_srp_b_is_rejected_cheaply(huge: str) -> None:
     """A vector test whose srpB is 100 MiB is rejected by the client's cap, with no arithmetic."""
     test = {
@@ -356,6 +360,7 @@ def test_vector_with_a_huge_srp_b_is_rejected_cheaply(huge: str) -> None:
 # ---------------------------------------------------------------- the endpoint
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_endpoint_refuses_a_huge_srp_a_in_a_request(huge: str) -> None:
     """CognitoService answers InitiateAuth with a 100 MiB SRP_A by an AWS-shaped error, cheaply."""
     service = CognitoService()

@@ -35,12 +35,6 @@ from srpkit import (
     DeviceSRP,
     SRPKitError,
     UserSRP,
-    _challenge,
-    _cmd_demo,
-    _serve_tokens,
-    _serve_users,
-    _server,
-    _srp,
     aws,
     device_password_verifier_request,
     device_srp_auth_request,
@@ -49,14 +43,19 @@ from srpkit import (
     secret_hash,
     user_srp_auth_request,
 )
-from srpkit import server as server_module
 from srpkit.__main__ import main
-from srpkit._audit import audit_transcript
 from srpkit._cli import CommandIO
-from srpkit._device import DeviceSecret
-from srpkit._group import N
-from srpkit._serve import serve_in_thread
+from srpkit._cli import demo as _cmd_demo
+from srpkit._client.device import DeviceSecret
+from srpkit._core import ephemeral as _ephemeral
+from srpkit._core import srp as _srp
+from srpkit._core.group import N
+from srpkit._tools.audit import audit_transcript
+from srpkit.endpoint import tokens as _serve_tokens
+from srpkit.endpoint import wire as _serve_users
+from srpkit.endpoint.http import serve_in_thread
 from srpkit.server import DeviceServerSRP, ServerSRP, make_verifier
+from srpkit.server import _session as server_module
 
 WINDOW = 16  # this many characters of a secret's spelling in a row is a leak
 
@@ -223,14 +222,14 @@ def watch(caplog: pytest.LogCaptureFixture) -> Iterator[Watch]:
         # x, S and the key wherever they are derived; a, b as drawn; device passwords as made.
         spy_everywhere(stack, _srp.private_key, lambda x, _: add("x", x))
         spy_everywhere(stack, _srp.premaster_secret, lambda s, _: add("S", s))
-        spy_everywhere(stack, _server.server_premaster_secret, lambda s, _: add("S", s))
+        spy_everywhere(stack, _srp.server_premaster_secret, lambda s, _: add("S", s))
 
         def key_and_s(key: Any, args: tuple[Any, ...]) -> None:
             add("key", key)
             add("S", args[0])
 
         spy_everywhere(stack, _srp.derive_key, key_and_s)
-        spy_everywhere(stack, _challenge.draw_small_a, lambda a, _: add("a", a))
+        spy_everywhere(stack, _ephemeral.draw_small_a, lambda a, _: add("a", a))
         spy_everywhere(stack, server_module._draw_b, lambda b, _: add("b", b))
         spy_everywhere(stack, _serve_users.new_client_secret, lambda s, _: add("client secret", s))
         original_init = DeviceSecret.__init__
@@ -260,6 +259,7 @@ def watch(caplog: pytest.LogCaptureFixture) -> Iterator[Watch]:
 # ---------------------------------------------------------------- the library
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_user_and_device_flows_leak_nothing(watch: Watch) -> None:
     """A user sign-in, ConfirmDevice and a device sign-in, server side included, show no secret."""
     salt, verifier = make_verifier(POOL, USER, PASSWORD)
@@ -315,7 +315,7 @@ def test_user_and_device_flows_leak_nothing(watch: Watch) -> None:
     }
     device_answer = device_password_verifier_request(device_client, device_response, now=NOW)
     device_server.verify(device_answer["ChallengeResponses"], now=NOW)
-    device_claim, _ = device_client.password_claim(device_params, now=NOW)
+    device_claim, _, _ = device_client.password_claim(device_params, now=NOW)
     watch.show(
         "device flow",
         device,
@@ -330,6 +330,7 @@ def test_user_and_device_flows_leak_nothing(watch: Watch) -> None:
     watch.check()
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_error_paths_leak_nothing(watch: Watch) -> None:
     """Every refusal involving a secret (bad values, bad challenges, wrong answers) shows none."""
     salt, verifier = make_verifier(POOL, USER, PASSWORD)
@@ -446,6 +447,7 @@ def run_cli(
     return status, out.getvalue() + err.getvalue()
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_demo_leaks_nothing(watch: Watch) -> None:
     """`srpkit demo` (plain, brief, with a client secret, and failing) prints no secret."""
     real = secrets
@@ -500,6 +502,7 @@ def audit_input(
     }
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_audit_leaks_nothing(watch: Watch, tmp_path: Path) -> None:
     """`srpkit audit`, table and --json, consistent, divergent and refused, shows x, S, key only as fingerprints."""
     salt, verifier = make_verifier(POOL, USER, PASSWORD)
@@ -560,6 +563,7 @@ def test_secret_hash_cli_leaks_nothing(watch: Watch) -> None:
     watch.check()
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_vectors_check_leaks_nothing(watch: Watch, tmp_path: Path) -> None:
     """`srpkit vectors check` reports passes and failures without printing the tests' secrets."""
     salt, verifier = make_verifier(POOL, USER, PASSWORD)
@@ -611,6 +615,7 @@ def test_vectors_check_leaks_nothing(watch: Watch, tmp_path: Path) -> None:
 # ---------------------------------------------------------------- srpkit serve
 
 
+@pytest.mark.usefixtures("srp_backend")
 def test_serve_responses_and_log_lines_leak_nothing(watch: Watch) -> None:
     """Over HTTP with boto3 (logging at DEBUG): sign-ins, devices, refusals; no response or log line has a secret."""
     lines: list[str] = []

@@ -34,34 +34,17 @@ HARNESS = ROOT / "vectors" / "tools" / "jsref.mjs"
 OUT = Path(__file__).resolve().parent / "device_kats.json"
 IMPLS = ("identity-js", "amplify")
 
-N = int(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
-    "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
-    "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA4836"
-    "1C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804"
-    "F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6"
-    "955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64"
-    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D226"
-    "1AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2"
-    "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
-    16,
-)
-G = 2
+# The SRP math is the tests' one independent reference (standard library only, no srpkit).
+sys.path.insert(0, str(ROOT / "tests"))
+from reference import cognito_srp as ref  # noqa: E402 - after the path it lives on
+
+N, G, K = ref.N, ref.G, ref.K
 N_BYTES = 384
-
-
-def pad(value: int) -> str:
-    text = format(value, "x")
-    if len(text) % 2:
-        return "0" + text
-    return "00" + text if text[0] in "89abcdef" else text
+pad = ref.pad_hex
 
 
 def h_hex(hex_text: str) -> int:
-    return int(hashlib.sha256(bytes.fromhex(hex_text)).hexdigest(), 16)
-
-
-K = h_hex(pad(N) + pad(G))
+    return ref.hash_int(bytes.fromhex(hex_text))
 
 
 def pad_class(value: int, width: int) -> str:
@@ -76,8 +59,7 @@ def pad_class(value: int, width: int) -> str:
 
 
 def device_x(salt: int, group_key: str, device_key: str, password: str) -> int:
-    inner = hashlib.sha256(f"{group_key}{device_key}:{password}".encode()).hexdigest()
-    return h_hex(pad(salt) + inner)
+    return ref.private_x(salt, group_key, device_key, password)
 
 
 class Oracle:
@@ -177,7 +159,7 @@ def verifier_configs(oracle: Oracle, rng: random.Random) -> list[dict[str, Any]]
 
 
 def _server_b(v: int, b: int) -> int:
-    return (K * v + pow(G, b, N)) % N
+    return ref.server_public(v, b)
 
 
 def device_password_verifiers(

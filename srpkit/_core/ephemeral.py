@@ -1,0 +1,31 @@
+"""The private ephemerals a and b: drawn here, from ``secrets``, or fixed by a caller and checked."""
+
+from __future__ import annotations
+
+import secrets
+
+from .errors import InvalidInputError, ParameterTypeError
+from .group import N
+
+__all__ = ["SMALL_A_BYTES", "check_small_a", "draw_small_a"]
+
+SMALL_A_BYTES = 128  # as amazon-cognito-identity-js: 128 random bytes
+
+
+def draw_small_a() -> int:
+    """A fresh private ephemeral: 128 bytes from ``secrets`` (redrawn in the 2^-1024 case of 0)."""
+    while True:
+        a = int.from_bytes(secrets.token_bytes(SMALL_A_BYTES), "big")
+        if a:
+            return a
+
+
+def check_small_a(small_a: object, field: str = "small_a") -> int:
+    """Check a caller-fixed private ephemeral (known-answer tests only): an int, 1 <= a < N."""
+    if isinstance(small_a, bool) or not isinstance(small_a, int):
+        raise ParameterTypeError(
+            f"{field}: expected int, got {type(small_a).__name__}", fields=(field,)
+        )
+    if not 1 <= small_a < N:
+        raise InvalidInputError(f"{field}: must satisfy 1 <= {field} < N", fields=(field,))
+    return small_a

@@ -1,0 +1,1 @@
+"""Tools over the library: the transcript auditor, the known-answer vector checker, the benchmarks."""

@@ -1,0 +1,35 @@
+"""``srpkit bench`` runs end to end in its tiny mode (a smoke test: nothing here looks at a time)."""
+
+from __future__ import annotations
+
+import io
+
+from srpkit.__main__ import main
+from srpkit._cli import CommandIO
+from srpkit._core import backend as _arith
+
+
+def test_bench_quick_runs_and_restores_the_mode() -> None:
+    """``bench --rounds 1 --quick`` prints the machine, every group and the targets, and exits 0."""
+    before = _arith.backend(), _arith.hardened()
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["bench", "--rounds", "1", "--quick"], CommandIO(stdout=out, stderr=err))
+    text = out.getvalue()
+    assert status == 0, err.getvalue()
+    for heading in (
+        "CPU:",
+        "login (",
+        "ConfirmDevice verifier",
+        "SECRET_HASH",
+        "Targets (issue #5)",
+    ):
+        assert heading in text
+    assert "srpkit python" in text
+    assert (_arith.backend(), _arith.hardened()) == before
+
+
+def test_bench_rejects_zero_rounds() -> None:
+    """--rounds 0 is a usage error (status 2), not an empty table."""
+    err = io.StringIO()
+    assert main(["bench", "--rounds", "0"], CommandIO(stdout=io.StringIO(), stderr=err)) == 2
+    assert "--rounds" in err.getvalue()

@@ -60,7 +60,7 @@ _FALSE = frozenset({"", "0", "false", "no", "off"})
 # shrink: N is the RFC 3526 safe prime, N = 2q + 1, and N = 7 (mod 8) (its low
 # 64 bits are all ones). By the second supplement to quadratic reciprocity 2 is
 # then a square mod N, and by Euler's criterion 2^q = 1 (mod N). The reduction
-# needs nothing but that congruence, which tests/test_arith.py checks directly
+# needs nothing but that congruence, which tests/core/test_arith.py checks directly
 # on both backends. (As q is prime too, the order of 2 is exactly q.)
 _Q = (N - 1) // 2
 
@@ -69,7 +69,7 @@ _Q = (N - 1) // 2
 # 256-bit exponent would still cost a multiplication per column, ~100). Cost
 # of g^e: about bits/teeth multiplications and bits/(teeth*blocks) squarings;
 # memory: blocks * (2^teeth - 1) numbers of ~430 bytes. gmpy2 gets the larger
-# long comb: there the tables are a larger share of a login (issue #5 wants it
+# long comb: there the tables are a larger share of a login (the goal is a login
 # within 1.3x of S alone) and cheap to build (35 ms; python's take 130 ms for
 # half the size). Both backends' tables together: 7.1 MB < MAX_TABLE_BYTES.
 FIXED_BASE_BITS = 1024
@@ -273,6 +273,36 @@ class _Engine:
         return self.powmod(G, e, N)
 
 
+class _GilReleasing(threading.local):
+    """gmpy2's powmod and powmod_sec, run with the GIL released, in a context of this thread's own.
+
+    gmpy2 (since 2.2) releases the GIL around an exponentiation only when the
+    current context has ``allow_release_gil=True``; its default context does
+    not. The exponentiations are most of a login (S alone ~80%), so releasing
+    the GIL is what lets logins on several threads use several cores. Each
+    thread gets a context of its own (threading.local), made from gmpy2's
+    defaults rather than the caller's context, and it is entered only around
+    srpkit's calls: the caller's context, flags and traps are never changed.
+    Entering it costs ~1 us against an exponentiation's ~0.3-4 ms (``srpkit
+    bench`` prints srpkit's S next to a bare ``gmpy2.powmod``). The python
+    backend's ``pow`` always holds the GIL: there logins do not scale with threads.
+    """
+
+    def __init__(self, gmpy2: Any) -> None:
+        # Called again in each thread on first access (threading.local), so each
+        # thread makes its own context.
+        self._gmpy2 = gmpy2
+        self._context = gmpy2.context(allow_release_gil=True)
+
+    def powmod(self, base: Any, exp: Any, mod: Any) -> Any:
+        with self._context:
+            return self._gmpy2.powmod(base, exp, mod)
+
+    def powmod_sec(self, base: Any, exp: Any, mod: Any) -> Any:
+        with self._context:
+            return self._gmpy2.powmod_sec(base, exp, mod)
+
+
 _lock = threading.Lock()  # guards the choice of engine and the lazy import of gmpy2
 _gmpy2: Any = None
 _gmpy2_tried = False
@@ -321,11 +351,12 @@ def _make_engine(name: str, field: str) -> _Engine:
                     "(pip install 'srpkit[fast]')",
                     fields=(field,),
                 )
+            release = _GilReleasing(gmpy2)
             _engines[name] = _Engine(
                 "gmpy2",
                 gmpy2.mpz,
-                gmpy2.powmod,
-                lambda b, e, m: int(gmpy2.powmod_sec(b, e, m)),
+                release.powmod,
+                lambda b, e, m: int(release.powmod_sec(b, e, m)),
             )
         else:
             _engines[name] = _Engine("python", int, pow, None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 from typing import Any
 
 from .._core.errors import SRPKitError
@@ -59,23 +61,45 @@ def register(commands: Any) -> None:
         action="store_true",
         help="read the password from the first line of standard input",
     )
+    p.add_argument(
+        "--show-x",
+        action="store_true",
+        help="also print a fingerprint of x; off by default because x comes from the password "
+        "alone: with the transcript's public salt, realm and id, anyone who sees the "
+        "fingerprint can test password guesses offline at millions per second",
+    )
     p.set_defaults(run=run)
+
+
+def _read_regular(path: str) -> bytes:
+    """At most the cap plus one byte of a regular file; a FIFO or device is refused, not waited on."""
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise block forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{path!r}: not a regular file")
+        return handle.read(_MAX_TRANSCRIPT + 1)
 
 
 def _load(path: str, io: CommandIO) -> Any:
     try:
-        if path == "-":
+        # The cap counts bytes (what SECURITY.md promises), read before decoding;
+        # only a text-only stdin (no .buffer, as in tests) is counted in characters.
+        stdin_bytes = getattr(io.stdin, "buffer", None) if path == "-" else None
+        if path == "-" and stdin_bytes is None:
             text = io.stdin.read(_MAX_TRANSCRIPT + 1)
+            size = len(text)
         else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read(_MAX_TRANSCRIPT + 1)
+            data = stdin_bytes.read(_MAX_TRANSCRIPT + 1) if stdin_bytes else _read_regular(path)
+            size = len(data)
+            text = data.decode("utf-8") if size <= _MAX_TRANSCRIPT else ""
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
     except ValueError:  # open() refuses a NUL or a lone surrogate in the path
         raise UsageError(f"cannot read {path!r}: not a usable file name") from None
-    if len(text) > _MAX_TRANSCRIPT:
+    if size > _MAX_TRANSCRIPT:
         raise UsageError(f"{path}: larger than {_MAX_TRANSCRIPT >> 20} MiB")
     try:
         return load_json(text)
@@ -92,7 +116,9 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
     if args.password_stdin:
         password = io.stdin.readline().rstrip("\r\n")
     try:
-        report = audit_transcript(data, password=password, small_a=io.environ.get(SMALL_A_ENV))
+        report = audit_transcript(
+            data, password=password, small_a=io.environ.get(SMALL_A_ENV), show_x=args.show_x
+        )
     except SRPKitError as exc:
         raise UsageError(f"transcript: {exc}") from None
     if args.json:
@@ -103,10 +129,19 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
     else:
         # A file name that is not UTF-8 reaches argv as lone surrogates; stdout would refuse them.
         source = args.transcript.encode("utf-8", "backslashreplace").decode("utf-8")
-        print(render(report, source, _unicode_ok(io)), file=io.stdout)
+        print(_encodable(render(report, source, _unicode_ok(io)), io), file=io.stdout)
     if not report.consistent:
         return 1
     return 0 if report.complete else _EXIT_INCOMPLETE
+
+
+def _encodable(text: str, io: CommandIO) -> str:
+    """``text`` with what stdout's encoding cannot hold as backslash escapes (no UnicodeEncodeError)."""
+    encoding = getattr(io.stdout, "encoding", None) or "utf-8"
+    try:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def _unicode_ok(io: CommandIO) -> bool:

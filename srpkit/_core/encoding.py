@@ -90,14 +90,19 @@ def require_str(
     return value
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def utf8_field(value: str, field: str, *, error: type[SRPKitError] = InvalidInputError) -> bytes:
     """UTF-8 bytes of ``value``; a lone surrogate is a typed error, not a crash."""
-    try:
-        return value.encode("utf-8")
-    except UnicodeEncodeError:
+    # Look before encoding: a caught UnicodeEncodeError would stay in the typed
+    # error's __context__ (``from None`` only hides it) holding the whole value,
+    # often a secret, in ``.object``.
+    if not value.isascii() and _SURROGATE.search(value) is not None:
         raise error(
             f"{field}: not valid Unicode text (contains a lone surrogate)", fields=(field,)
-        ) from None
+        )
+    return value.encode("utf-8")
 
 
 def int_from_hex_field(

@@ -285,9 +285,17 @@ _VALUE_NAMES = {wire: name for name, wire in _WIRE_NAMES.items()}
 
 
 def audit_transcript(
-    data: Mapping[str, Any], *, password: str | None = None, small_a: str | None = None
+    data: Mapping[str, Any],
+    *,
+    password: str | None = None,
+    small_a: str | None = None,
+    show_x: bool = False,
 ) -> AuditReport:
     """Audit a transcript (the parsed JSON object). ``password``/``small_a`` fill in absent secrets.
+
+    x's row shows no value, not even a fingerprint, unless ``show_x``: x comes from
+    the password alone, so with the transcript's public salt, realm and id a
+    fingerprint of it tests a password guess in three SHA-256 (issue #18).
 
     Raises InvalidInputError / ParameterTypeError naming the field when the
     transcript itself is unusable.
@@ -300,6 +308,8 @@ def audit_transcript(
         if name == "k" and "k" not in recorded:
             continue  # a constant: shown only when the client logged its own
         steps.append(_value_step(name, inputs, recorded, canonical))
+        if name == "x" and not show_x:
+            _hide_values(steps[-1])
     _check_wire(inputs, data, steps)
     if "message" in recorded:
         steps.append(_value_step("message", inputs, recorded, canonical))
@@ -340,6 +350,15 @@ def _value_step(
     else:
         step.note = _why_missing(name)
     return step
+
+
+_HIDDEN = "(hidden)"
+
+
+def _hide_values(step: Step) -> None:
+    # The status (match or not) stays: it needs the recorded x or the password already.
+    step.recorded = None if step.recorded is None else _HIDDEN
+    step.recomputed = None if step.recomputed is None else _HIDDEN
 
 
 def _why_missing(name: str) -> str:

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from typing import Union
 
 from ..server import DeviceServerSRP, ServerSRP
+from .wire import ServiceError
 
 __all__ = ["Challenge", "Pending", "SignIns"]
 
+# Bounds on sign-ins in progress (issue #18): a flood of unauthenticated
+# InitiateAuth calls must not cancel others' sign-ins. A user's own oldest
+# sign-in makes room for their next; past the per-client or overall bound a new
+# one is refused (TooManyRequestsException, as Cognito throttles) and nobody's
+# pending sign-in is evicted; all of them expire.
 _MAX_SESSIONS = 10000
+_MAX_PER_CLIENT = 5000
+_MAX_PER_USER = 8
 _SESSION_KEY = "Session:"
 _BLOCK_KEY = "SECRET_BLOCK:"
 _SRP_SERVER = Union[ServerSRP, DeviceServerSRP]
@@ -63,6 +71,12 @@ class Pending:
     block: str | None = None
 
 
+def _user_of(pending: Pending) -> tuple[str, str]:
+    # A decoy (unknown user) is counted by the name it was asked for, like a real one.
+    name = pending.username if pending.username is not None else "".join(pending.names[:1])
+    return pending.client_id, name
+
+
 def _keys(pending: Pending) -> list[str]:
     keys = [] if pending.session is None else [_SESSION_KEY + pending.session]
     return keys if pending.block is None else [*keys, _BLOCK_KEY + pending.block]
@@ -75,22 +89,63 @@ class SignIns:
         self._lock = lock
         self._clock = clock
         self._table: dict[str, Pending] = {}
+        # Every filed sign-in once (by identity, oldest first), and per user and client.
+        self._filed: dict[int, Pending] = {}
+        self._by_user: dict[tuple[str, str], list[Pending]] = {}
+        self._per_client: dict[str, int] = {}
 
     def file(self, pending: Pending) -> None:
-        """Keep ``pending`` under its Session and SECRET_BLOCK until answered or expired."""
+        """Keep ``pending`` under its Session and SECRET_BLOCK until answered or expired.
+
+        Raises ServiceError (TooManyRequestsException) when its client, or the
+        endpoint, already holds as many sign-ins in progress as it may.
+        """
         now = self._clock()
+        user = _user_of(pending)
         with self._lock:
-            if len(self._table) >= _MAX_SESSIONS:
-                for old in [p for p in self._table.values() if p.expires < now]:
+            self._unfile(pending)  # filed again (a next step): counted once
+            if len(self._filed) >= _MAX_SESSIONS or (
+                self._per_client.get(pending.client_id, 0) >= _MAX_PER_CLIENT
+            ):
+                for old in [p for p in self._filed.values() if p.expires < now]:
                     self._unfile(old)
-                while len(self._table) >= _MAX_SESSIONS:
-                    self._unfile(next(iter(self._table.values())))
+            mine = self._by_user.get(user, [])
+            while len(mine) >= _MAX_PER_USER:
+                self._unfile(mine[0])
+                mine = self._by_user.get(user, [])
+            if len(self._filed) >= _MAX_SESSIONS or (
+                self._per_client.get(pending.client_id, 0) >= _MAX_PER_CLIENT
+            ):
+                raise ServiceError(
+                    "TooManyRequestsException",
+                    "Too many sign-ins in progress; try again later.",
+                )
             for key in _keys(pending):
                 self._table[key] = pending
+            self._filed[id(pending)] = pending
+            self._by_user.setdefault(user, []).append(pending)
+            self._per_client[pending.client_id] = self._per_client.get(pending.client_id, 0) + 1
+
+    def __len__(self) -> int:
+        """How many sign-ins are in progress."""
+        with self._lock:
+            return len(self._filed)
 
     def _unfile(self, pending: Pending) -> None:
         for key in _keys(pending):
             self._table.pop(key, None)
+        if self._filed.pop(id(pending), None) is None:
+            return
+        user = _user_of(pending)
+        mine = self._by_user.get(user, [])
+        mine[:] = [p for p in mine if p is not pending]
+        if not mine:
+            self._by_user.pop(user, None)
+        left = self._per_client.get(pending.client_id, 1) - 1
+        if left > 0:
+            self._per_client[pending.client_id] = left
+        else:
+            self._per_client.pop(pending.client_id, None)
 
     def take(self, session: str | None, responses: Mapping[str, str]) -> Pending | None:
         """The sign-in an answer continues, removed (one answer per challenge, right or wrong).

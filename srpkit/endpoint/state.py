@@ -14,7 +14,10 @@ import dataclasses
 import json
 import os
 import sqlite3
+import stat
 import threading
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -119,11 +122,75 @@ def _to_json(record: Record) -> str:
     return json.dumps(dataclasses.asdict(record), sort_keys=True, separators=(",", ":"))
 
 
-def _from_json(kind: type[Any], text: str) -> Any:
-    data = json.loads(text)
-    names = {f.name for f in dataclasses.fields(kind)}
-    values = {k: tuple(v) if k in _TUPLE_FIELDS else v for k, v in data.items() if k in names}
+_UNIONS = (Union, types.UnionType)
+
+
+def _conforms(value: object, hint: Any) -> bool:
+    """Whether a decoded JSON value has the type a record field declares."""
+    origin = typing.get_origin(hint)
+    if origin in _UNIONS:
+        return any(_conforms(value, arm) for arm in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is tuple:  # stored as a JSON list
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if origin is dict:
+        return isinstance(value, dict)
+    if hint in (int, float):  # a JSON number; never a bool, which json gives for true
+        allowed = (int, float) if hint is float else (int,)
+        return isinstance(value, allowed) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _from_json(kind: type[Any], text: str, table: str, path: Path) -> Any:
+    # A row edited or damaged by hand must stop start-up with the table named,
+    # not a traceback nor a half-built record that fails later; the row itself
+    # is never echoed (it may hold keys and secrets).
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise StateFileError(f"{path}: a corrupt row in table {table!r} (not a JSON object)")
+    hints = typing.get_type_hints(kind)
+    values: dict[str, Any] = {}
+    for spec in dataclasses.fields(kind):
+        if spec.name not in data:
+            if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+                raise StateFileError(f"{path}: a corrupt row in table {table!r} (no {spec.name!r})")
+            continue
+        value = data[spec.name]
+        if not _conforms(value, hints[spec.name]):
+            raise StateFileError(
+                f"{path}: a corrupt row in table {table!r} ({spec.name!r} has the wrong type)"
+            )
+        values[spec.name] = tuple(value) if spec.name in _TUPLE_FIELDS else value
     return kind(**values)
+
+
+def _check_private(path: Path) -> None:
+    """Refuse a state file someone else could have planted, read or changed.
+
+    It will hold signing keys and client secrets: a file another user owns, or
+    one others may read or write, is not used as found (issue #18).
+    """
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise StateFileError(f"{path}: cannot use ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StateFileError(f"{path}: not a regular file")
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and info.st_uid != getuid():
+        raise StateFileError(
+            f"{path}: owned by another user (uid {info.st_uid}); use a state file you "
+            "created yourself, or remove this one"
+        )
+    if os.name == "posix" and info.st_mode & 0o077:
+        raise StateFileError(
+            f"{path}: readable or writable by others (mode {stat.S_IMODE(info.st_mode):o}); "
+            f"it holds signing keys and client secrets: run 'chmod 600 {path}'"
+        )
 
 
 class Store:
@@ -167,6 +234,7 @@ class SQLiteStore(Store):
             raise StateFileError(f"{self._path}: cannot create ({exc.strerror})") from None
         except ValueError:  # os.open() refuses a NUL or a lone surrogate in the path
             raise StateFileError(f"{str(self._path)!r}: not a usable file name") from None
+        _check_private(self._path)
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
@@ -190,24 +258,20 @@ class SQLiteStore(Store):
         db = self._db
         db.execute("PRAGMA busy_timeout = 0")
         db.execute("PRAGMA locking_mode = EXCLUSIVE")
+        # Identify the file before changing anything in it: a database that is not
+        # ours must be refused as it was found, its journal mode untouched.
+        db.execute("BEGIN EXCLUSIVE")  # takes the lock now, not at the first write
+        try:
+            self._check_format(db)
+        finally:
+            db.execute("ROLLBACK")
         db.execute("PRAGMA journal_mode = WAL")
         # WAL with synchronous=NORMAL: a commit costs no fsync; a crash may lose the last
         # changes but never corrupts the file.
         db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("BEGIN EXCLUSIVE")  # takes the lock now, not at the first write
+        db.execute("BEGIN EXCLUSIVE")
         try:
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-            if tables and "meta" not in tables:
-                raise StateFileError(f"{self._path}: not an srpkit state file")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if meta and meta.get("format") != _FORMAT:
-                raise StateFileError(f"{self._path}: not an srpkit state file")
-            if meta and meta.get("version") != _VERSION:
-                raise StateFileError(
-                    f"{self._path}: format version {meta.get('version')!r}; this srpkit "
-                    f"reads version {_VERSION}"
-                )
             db.executemany(
                 "INSERT OR IGNORE INTO meta VALUES (?, ?)",
                 [("format", _FORMAT), ("version", _VERSION)],
@@ -223,12 +287,25 @@ class SQLiteStore(Store):
             db.execute("ROLLBACK")
             raise
 
+    def _check_format(self, db: sqlite3.Connection) -> None:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if tables and "meta" not in tables:
+            raise StateFileError(f"{self._path}: not an srpkit state file")
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall()) if tables else {}
+        if meta and meta.get("format") != _FORMAT:
+            raise StateFileError(f"{self._path}: not an srpkit state file")
+        if meta and meta.get("version") != _VERSION:
+            raise StateFileError(
+                f"{self._path}: format version {meta.get('version')!r}; this srpkit "
+                f"reads version {_VERSION}"
+            )
+
     def load(self) -> list[Record]:
         records: list[Record] = []
         with self._lock:
             for table, kind, _ in _TABLES:
                 rows = self._db.execute(f"SELECT data FROM {table}").fetchall()  # noqa: S608
-                records.extend(_from_json(kind, row[0]) for row in rows)
+                records.extend(_from_json(kind, row[0], table, self._path) for row in rows)
         return records
 
     def put(self, record: Record) -> None:

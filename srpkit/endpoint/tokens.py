@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,8 +31,22 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
 
 
+_B64URL_RE = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Bytes of canonical unpadded base64url; anything else raises binascii.Error.
+
+    The stdlib decoder skips junk characters, takes padding and ignores unused
+    trailing bits, so many spellings of one signature would verify; a token has
+    exactly one spelling, the one we signed.
+    """
+    if not _B64URL_RE.fullmatch(text) or len(text) % 4 == 1:
+        raise binascii.Error("not canonical base64url")
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if _b64url(data) != text:  # unused trailing bits set
+        raise binascii.Error("not canonical base64url")
+    return data
 
 
 def _b64url_json(value: Mapping[str, Any]) -> str:

@@ -347,6 +347,7 @@ def test_state_file_is_exclusive_and_checked(tmp_path: Path) -> None:
     foreign = tmp_path / "other.db"
     with sqlite3.connect(foreign) as db:
         db.execute("CREATE TABLE t (x)")
+    foreign.chmod(0o600)  # private, so the refusal is about its contents (#18 refuses others' modes)
     err = io.StringIO()
     status = main(
         ["serve", "--port", "0", "--state", str(foreign)],

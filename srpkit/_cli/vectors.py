@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ def register(commands: Any) -> None:
         help="run every test of the vector files through srpkit",
         description="Run every test through srpkit: valid tests must be reproduced exactly, "
         "invalid ones refused, acceptable ones either. Prints a summary per test group and "
-        "the failing tcIds, ends with 'N passed, M failed'; exits 1 if any test fails.",
+        "the failing tcIds, ends with 'N passed, M failed'; exits 1 if any test fails or none were found.",
     )
     check.add_argument(
         "files",
@@ -74,6 +75,17 @@ def _usable(name: str) -> Path:
     return Path(name)
 
 
+def _refuse_special(path: Path) -> None:
+    # Opening a FIFO with no writer blocks forever, and a device may never end:
+    # only a regular file is read (issue #18).
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # load_vector_file reports the missing or unreadable file
+    if not stat.S_ISREG(mode):
+        raise VectorFileError(f"{_shown(path)}: not a regular file", fields=("FILE",))
+
+
 def _load(files: list[str]) -> list[VectorFile]:
     if not files:
         return [load_vector_file(p, p.name) for p in bundled_vector_paths()]
@@ -86,7 +98,9 @@ def _load(files: list[str]) -> list[VectorFile]:
             raise VectorFileError(
                 f"{_shown(path)}: cannot read: {exc.strerror or exc}", fields=("FILE",)
             ) from None
-        loaded += [load_vector_file(p, _shown(p)) for p in members]
+        for member in members:
+            _refuse_special(member)
+            loaded.append(load_vector_file(member, _shown(member)))
     return loaded
 
 
@@ -117,6 +131,10 @@ def run_check(args: argparse.Namespace, io: CommandIO) -> int:
             passed += report.passed
             failed += len(report.failed)
     print(f"{passed} passed, {failed} failed", file=io.stdout)
+    if passed + failed == 0:
+        # "0 passed" from a wrong folder or an empty file would read as success.
+        print("srpkit vectors: no tests found in the files given", file=io.stderr)
+        return 1
     return 1 if failed else 0
 
 

@@ -152,6 +152,38 @@ def test_cli_fails_when_a_refused_test_is_valid(tmp_path: Path) -> None:
     assert "rejected by srpkit: SECRET_BLOCK" in out
 
 
+@pytest.mark.usefixtures("srp_backend")
+@pytest.mark.parametrize("name", [PV_FILE, "cognito_device_password_verifier_test.json"])
+def test_outputs_only_vectors_check(tmp_path: Path, name: str) -> None:
+    """A third party's vector with only inputs, srpA and the signature checks; a wrong signature still fails."""
+    doc = subset(name, lambda t: t["result"] == "valid", limit=2)
+    for test in doc["testGroups"][0]["tests"]:
+        for field in ("u", "x", "S", "key"):
+            del test[field]
+    status, out, err = run_cli(["vectors", "check", str(write(tmp_path, doc))])
+    assert (status, err, out.splitlines()[-1]) == (0, "", "2 passed, 0 failed")
+    target = doc["testGroups"][0]["tests"][1]
+    target["signature"] = ("B" if target["signature"][0] == "A" else "A") + target["signature"][1:]
+    status, out, _ = run_cli(["vectors", "check", str(write(tmp_path, doc))])
+    assert status == 1
+    assert f"tcId {target['tcId']} (valid): signature differs" in out
+
+
+@pytest.mark.parametrize("layout", ["empty folder", "file without tests"])
+def test_cli_fails_when_no_test_is_found(tmp_path: Path, layout: str) -> None:
+    """A folder holding no *_test.json, or a file with no tests, exits 1 instead of '0 passed'."""
+    if layout == "empty folder":
+        write(tmp_path, "not looked at", "notes.txt")
+        target = tmp_path
+    else:
+        doc = subset("cognito_timestamp_test.json", lambda t: False)
+        target = write(tmp_path, doc)
+    status, out, err = run_cli(["vectors", "check", str(target)])
+    assert status == 1
+    assert out.splitlines()[-1] == "0 passed, 0 failed"
+    assert "no tests found" in err
+
+
 def test_cli_checks_a_directory(tmp_path: Path) -> None:
     """A directory argument checks every *_test.json file in it."""
     write(tmp_path, subset("cognito_timestamp_test.json", lambda t: True), "a_test.json")
@@ -260,7 +292,7 @@ def test_malformed_file_stops_before_any_test_runs(tmp_path: Path) -> None:
 def test_check_reports_a_crash_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     """An unexpected exception inside srpkit is a failed test naming the exception type, not a crash."""
 
-    def boom(test: object) -> dict[str, str]:
+    def boom(test: object, wiring: bool) -> dict[str, str]:
         raise ZeroDivisionError("boom")
 
     monkeypatch.setitem(_vectors._CHECKERS, "TimestampTest", boom)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._core.errors import SRPKitError
-from . import devices, issuing, pools, signin, users
+from . import devices, issuing, pools, signin, userinfo, users
 from .context import Context, Request, Response
 from .refusals import service_error
 from .state import AppClient, MemoryStore, PoolRecord, PoolUser, Store
@@ -53,6 +53,7 @@ _OPERATIONS: Mapping[str, _Handler] = {
     "UpdateDeviceStatus": devices.update_device_status,
     "ForgetDevice": devices.forget_device,
     "RevokeToken": issuing.revoke_token,
+    "GetUser": userinfo.get_user,
 }
 _LENIENT_POLICY = {**pools.NO_REQUIREMENTS, "MinimumLength": 6}
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from . import __version__
 from ._cli import CommandIO, UsageError
 from ._core.backend import environment_error
 from ._core.errors import SRPKitError
@@ -37,10 +38,26 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    """``--version``: print ``srpkit X.Y.Z`` to the command's stdout and exit 0.
+
+    argparse's own "version" action writes to sys.stdout, not to the CommandIO a caller passes.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, io: CommandIO) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+        self._io = io
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(f"srpkit {__version__}", file=self._io.stdout)
+        parser.exit(0)
+
+
+def _parser(io: CommandIO) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="srpkit", description="Amazon Cognito SRP, device verifiers and SECRET_HASH."
     )
+    parser.add_argument("--version", action=_Version, io=io)
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=_Parser
     )
@@ -57,7 +74,7 @@ def main(argv: Sequence[str] | None = None, io: CommandIO | None = None) -> int:
         print(f"srpkit: error: {problem}", file=io.stderr)
         return 2
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(io).parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on usage errors
         return exc.code if isinstance(exc.code, int) else 2
     try:

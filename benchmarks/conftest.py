@@ -8,7 +8,8 @@ same session. Compare ratios within one run only. Nothing here asserts a time.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -7,7 +7,14 @@ JavaScript clients.
 
 from __future__ import annotations
 
-from ._client.device import DeviceSecret, DeviceSRP, new_device_secret
+from ._client.admin import (
+    admin_initiate_auth_request,
+    admin_respond_to_auth_challenge_request,
+    admin_user_srp_auth_request,
+)
+from ._client.answers import challenge_answer_request, challenge_responses
+from ._client.device import DeviceSecret, DeviceSRP, device_verifier_config, new_device_secret
+from ._client.refresh import get_tokens_from_refresh_token_request, refresh_request
 from ._client.requests import (
     custom_auth_srp_request,
     device_password_verifier_request,
@@ -26,6 +33,7 @@ from ._core.errors import (
     BackendUnavailableError,
     InvalidChallengeError,
     InvalidInputError,
+    MissingDependencyError,
     MissingParameterError,
     ParameterTypeError,
     SRPKitError,
@@ -42,22 +50,31 @@ __all__ = [
     "DeviceSecret",
     "InvalidChallengeError",
     "InvalidInputError",
+    "MissingDependencyError",
     "MissingParameterError",
     "ParameterTypeError",
     "SRPKitError",
     "UserSRP",
     "VerificationError",
     "__version__",
+    "admin_initiate_auth_request",
+    "admin_respond_to_auth_challenge_request",
+    "admin_user_srp_auth_request",
     "backend",
+    "challenge_answer_request",
+    "challenge_responses",
     "custom_auth_srp_request",
     "device_password_verifier_request",
     "device_srp_auth_request",
+    "device_verifier_config",
     "format_timestamp",
+    "get_tokens_from_refresh_token_request",
     "hardened",
     "initiate_auth_request",
     "new_device_secret",
     "pad_hex",
     "password_verifier_request",
+    "refresh_request",
     "respond_to_auth_challenge_request",
     "secret_hash",
     "select_password_srp_request",

@@ -23,6 +23,8 @@ _COMMAND_MODULES = (
     "bench",
     "vectors",
     "serve",
+    "login",
+    "refresh",
 )
 
 

@@ -42,11 +42,15 @@ PASSWORD = "Fuzz-Pa55word!"
 DOCUMENTED_CODES = frozenset(
     {
         "AliasExistsException",
+        "CodeMismatchException",
+        "EnableSoftwareTokenMFAException",
         "InvalidParameterException",
         "InvalidPasswordException",
         "NotAuthorizedException",
         "ResourceNotFoundException",
         "SerializationException",
+        "SoftwareTokenMFANotFoundException",
+        "TooManyRequestsException",
         "UnknownOperationException",
         "UserNotConfirmedException",
         "UserNotFoundException",
@@ -62,9 +66,7 @@ _ENDPOINT_DIR = f"{os.sep}srpkit{os.sep}endpoint{os.sep}"
 
 def crash_signature(exc: BaseException) -> tuple[str, str, str | None]:
     """(type, innermost srpkit serve function, the field named) of an unexpected exception."""
-    frames = [
-        f for f in traceback.extract_tb(exc.__traceback__) if _ENDPOINT_DIR in f.filename
-    ]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _ENDPOINT_DIR in f.filename]
     where = frames[-1].name if frames else "?"
     fields = exc.fields if isinstance(exc, SRPKitError) else ()
     field = next((f for f in fields if f in ("password", "username")), None)
@@ -96,7 +98,12 @@ def handled(service: CognitoService, operation: str, request: Any) -> Any:
 
 
 class World:
-    """A service with two pools, three app clients, users in every status, a session and a token."""
+    """A service with two pools, app clients, users in every status, sessions and their tokens.
+
+    The destructive calls (DeleteUserPool, DeleteUserPoolClient, UpdateUserPoolClient,
+    GlobalSignOut, AdminDeleteUser / AdminDisableUser ...) get their own pools, clients,
+    user and token, so they do not take from the other calls the state they reach deep with.
+    """
 
     def __init__(self) -> None:
         self.service = CognitoService()
@@ -111,12 +118,19 @@ class World:
         ).id
         self.email_pool = s.create_pool("fuzz-email", username_attributes=("email",)).id
         flows = ("ALLOW_USER_SRP_AUTH", "ALLOW_USER_AUTH", "ALLOW_CUSTOM_AUTH")
-        self.plain = s.create_client(self.pool, "plain", explicit_auth_flows=flows).id
+        # The main pool's clients also take the password and refresh flows (and the admin ones).
+        main_flows = (
+            *flows,
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        )
+        self.plain = s.create_client(self.pool, "plain", explicit_auth_flows=main_flows).id
         secret = s.create_client(
             self.pool,
             "secret",
             secret="fuzz-client-secret",
-            explicit_auth_flows=flows,
+            explicit_auth_flows=main_flows,
             prevent_user_existence_errors="ENABLED",
         )
         self.secret_client, self.client_secret = secret.id, "fuzz-client-secret"
@@ -130,7 +144,10 @@ class World:
         s.add_user(self.pool, "bob", PASSWORD, status="FORCE_CHANGE_PASSWORD")
         s.add_user(self.pool, "carol", PASSWORD, status="UNCONFIRMED")
         self.sub = s.add_user(self.email_pool, "dave@example.com", PASSWORD).username
-        self.access_token, self.device = self._sign_in()
+        self.access_token, self.refresh_token, self.device = self._sign_in("alice")
+        s.add_user(self.pool, "erin", PASSWORD)
+        self.doomed_token = self._sign_in("erin")[0]
+        self.scratch_client = s.create_client(self.pool, "scratch", explicit_auth_flows=flows).id
         # A pool the fuzzed calls never name (they could change alice's password there).
         self.quiet_pool = s.create_pool("quiet", alias_attributes=("email",)).id
         self.quiet_plain = s.create_client(self.quiet_pool, "plain", explicit_auth_flows=flows).id
@@ -144,8 +161,16 @@ class World:
             attributes={"email": "alice@example.com", "email_verified": "true"},
         )
 
-    def _sign_in(self) -> tuple[str, dict[str, str]]:
-        client = UserSRP(self.pool, self.plain, "alice", PASSWORD)
+    def new_pool(self) -> str:
+        """A fresh pool (for DeleteUserPool)."""
+        return self.service.create_pool("doomed").id
+
+    def new_client(self) -> str:
+        """A fresh app client of the main pool (for DeleteUserPoolClient)."""
+        return self.service.create_client(self.pool, "doomed").id
+
+    def _sign_in(self, username: str) -> tuple[str, str, dict[str, str]]:
+        client = UserSRP(self.pool, self.plain, username, PASSWORD)
         step = self.service.handle(
             "InitiateAuth",
             {
@@ -163,7 +188,7 @@ class World:
             },
         )
         result = done["AuthenticationResult"]
-        return result["AccessToken"], dict(result["NewDeviceMetadata"])
+        return result["AccessToken"], result["RefreshToken"], dict(result["NewDeviceMetadata"])
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +278,8 @@ st_auth_parameters = st_usually(
                 "DEVICE_KEY": st_member("us-east-1_00000000-0000-4000-8000-000000000000"),
                 "CHALLENGE_NAME": st_member("SRP_A"),
                 "PREFERRED_CHALLENGE": st_member("PASSWORD_SRP", "EMAIL_OTP"),
+                "PASSWORD": st_member(PASSWORD, "wrong"),
+                "REFRESH_TOKEN": st.one_of(st_world_field("refresh_token"), st_member("r")),
             }
         ),
         st.dictionaries(st.text(max_size=8), st_any_text, max_size=2),
@@ -318,6 +345,61 @@ st_attributes = st.one_of(
     st_value,
 )
 
+st_access_token = st.one_of(
+    st_world_field("access_token"),
+    st.just("x.eyJpc3MiOiJ4In0.y"),
+    st.builds(
+        lambda t: t[:-5] + "AAAAA",
+        st_world_field("access_token").filter(lambda t: isinstance(t, str)),
+    ),
+)
+st_device_key = st.one_of(
+    st.just("device").map(lambda _: the_world().device["DeviceKey"]),
+    st_field("us-east-1_00000000-0000-4000-8000-000000000000"),
+)
+st_limit = st_field(0, 1, 60, 61)
+# A page token is mostly absent: one the service never issued is refused before the page.
+st_page_token = st.one_of(st.just(_MISSING), st.just(_MISSING), st_field("alice", "x"))
+# Usernames the destructive admin calls may take: never alice, whose session the others use.
+st_doomed_names = st_usually(st.sampled_from(["erin", "bob", "carol", "nobody", "ALICE", ""]))
+st_validity_units = st.one_of(
+    st_object(
+        {
+            "AccessToken": st_field("minutes", "hours", "days", "weeks"),
+            "IdToken": st_field("seconds"),
+            "RefreshToken": st_field("days", "minutes", "seconds"),
+        }
+    ),
+    st_value,
+)
+st_rotation = st.one_of(
+    st.just(_MISSING),
+    st_object(
+        {
+            "Feature": st_field("ENABLED", "DISABLED", "MAYBE"),
+            "RetryGracePeriodSeconds": st_field(0, 60, 61),
+        }
+    ),
+    st_value,
+)
+st_mfa_settings = st.one_of(
+    st.just(_MISSING),
+    st_object({"Enabled": st_field(True, False), "PreferredMfa": st_field(True, False)}),
+    st_value,
+)
+_CLIENT_SETTINGS: dict[str, st.SearchStrategy[Any]] = {
+    "ClientName": st_field("c"),
+    "ExplicitAuthFlows": st_field(["ALLOW_USER_SRP_AUTH"], ["NOPE"], []),
+    "PreventUserExistenceErrors": st_field("LEGACY", "ENABLED", "MAYBE"),
+    "AccessTokenValidity": st_field(1, 60, 86400, 0),
+    "IdTokenValidity": st_field(5, 24),
+    "RefreshTokenValidity": st_field(0, 1, 30, 3650, 3651, 315360001),
+    "TokenValidityUnits": st_validity_units,
+    "AuthSessionValidity": st_field(3, 15, 16),
+    "RefreshTokenRotation": st_rotation,
+}
+
+
 OPERATIONS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "CreateUserPool": {
         "PoolName": st_field("p", ""),
@@ -340,22 +422,8 @@ OPERATIONS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "DescribeUserPool": {"UserPoolId": st_world_field("pool")},
     "CreateUserPoolClient": {
         "UserPoolId": st_world_field("pool"),
-        "ClientName": st_field("c"),
-        "ExplicitAuthFlows": st_field(["ALLOW_USER_SRP_AUTH"], ["NOPE"], []),
         "GenerateSecret": st_field(True, False),
-        "PreventUserExistenceErrors": st_field("LEGACY", "ENABLED", "MAYBE"),
-        "AccessTokenValidity": st_field(1, 60, 86400, 0),
-        "IdTokenValidity": st_field(5, 24),
-        "TokenValidityUnits": st.one_of(
-            st_object(
-                {
-                    "AccessToken": st_field("minutes", "hours", "days", "weeks"),
-                    "IdToken": st_field("seconds"),
-                }
-            ),
-            st_value,
-        ),
-        "AuthSessionValidity": st_field(3, 15, 16),
+        **_CLIENT_SETTINGS,
     },
     "DescribeUserPoolClient": {
         "UserPoolId": st_world_field("pool"),
@@ -405,14 +473,7 @@ OPERATIONS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "ChallengeResponses": st_responses,
     },
     "ConfirmDevice": {
-        "AccessToken": st.one_of(
-            st_world_field("access_token"),
-            st.just("x.eyJpc3MiOiJ4In0.y"),
-            st.builds(
-                lambda t: t[:-5] + "AAAAA",
-                st_world_field("access_token").filter(lambda t: isinstance(t, str)),
-            ),
-        ),
+        "AccessToken": st_access_token,
         "DeviceKey": st.one_of(
             st.just("device").map(lambda _: the_world().device["DeviceKey"]), st_value
         ),
@@ -432,6 +493,143 @@ OPERATIONS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         "Token": st_field("t"),
         "ClientSecret": st.one_of(st_world_field("client_secret"), st_value),
     },
+    "GetUser": {"AccessToken": st_access_token},
+    "UpdateUserAttributes": {
+        "AccessToken": st_access_token,
+        "UserAttributes": st_attributes,
+        "ClientMetadata": st.one_of(st.just(_MISSING), st_value),
+    },
+    "ListUsers": {
+        "UserPoolId": st_world_field("pool"),
+        "Filter": st_field(
+            'username = "alice"', 'email ^= "al"', 'sub = "x"', 'name = "x"', "bad", ""
+        ),
+        "Limit": st_limit,
+        "PaginationToken": st_page_token,
+        "AttributesToGet": st_field(["email"], [], [1]),
+    },
+    "AdminDeleteUser": {"UserPoolId": st_world_field("pool"), "Username": st_doomed_names},
+    "AdminDisableUser": {"UserPoolId": st_world_field("pool"), "Username": st_doomed_names},
+    "AdminEnableUser": {"UserPoolId": st_world_field("pool"), "Username": st_usually(st_names)},
+    "AdminUpdateUserAttributes": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_usually(st_names),
+        "UserAttributes": st_attributes,
+        "ClientMetadata": st.one_of(st.just(_MISSING), st_value),
+    },
+    "AdminListGroupsForUser": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_usually(st_names),
+        "Limit": st_limit,
+        "NextToken": st_page_token,
+    },
+    "ListDevices": {
+        "AccessToken": st_access_token,
+        "Limit": st_limit,
+        "PaginationToken": st_page_token,
+    },
+    "GetDevice": {"AccessToken": st_access_token, "DeviceKey": st_device_key},
+    "AdminListDevices": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_usually(st_names),
+        "Limit": st_limit,
+        "PaginationToken": st_page_token,
+    },
+    "AdminGetDevice": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_usually(st_names),
+        "DeviceKey": st_device_key,
+    },
+    "AdminForgetDevice": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_doomed_names,
+        "DeviceKey": st_device_key,
+    },
+    "ListUserPools": {"MaxResults": st_field(1, 60, 0, 61), "NextToken": st_page_token},
+    "ListUserPoolClients": {
+        "UserPoolId": st_world_field("pool"),
+        "MaxResults": st_field(1, 60, 0, 61),
+        "NextToken": st_page_token,
+    },
+    "DeleteUserPool": {
+        "UserPoolId": st_usually(st.just("doomed").map(lambda _: the_world().new_pool()))
+    },
+    "UpdateUserPoolClient": {
+        "UserPoolId": st_world_field("pool"),
+        "ClientId": st_world_field("scratch_client"),
+        **_CLIENT_SETTINGS,
+    },
+    "DeleteUserPoolClient": {
+        "UserPoolId": st_world_field("pool"),
+        "ClientId": st_usually(st.just("doomed").map(lambda _: the_world().new_client())),
+    },
+    "AdminInitiateAuth": {
+        "UserPoolId": st_world_field("pool"),
+        "ClientId": st.one_of(st_world_field("plain"), st_world_field("secret_client")),
+        "AuthFlow": st_field(
+            "ADMIN_USER_PASSWORD_AUTH",
+            "ADMIN_NO_SRP_AUTH",
+            "USER_SRP_AUTH",
+            "REFRESH_TOKEN_AUTH",
+            "USER_PASSWORD_AUTH",
+        ),
+        "AuthParameters": st_auth_parameters,
+        "ClientMetadata": st.one_of(st.just(_MISSING), st_value),
+    },
+    "AdminRespondToAuthChallenge": {
+        "UserPoolId": st_world_field("pool"),
+        "ClientId": st_world_field("plain"),
+        "ChallengeName": st_field(
+            "PASSWORD_VERIFIER", "NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "MFA_SETUP"
+        ),
+        "Session": st.one_of(st.text(min_size=20, max_size=30), st_value),
+        "ChallengeResponses": st_responses,
+    },
+    "GetTokensFromRefreshToken": {
+        "ClientId": st.one_of(st_world_field("plain"), st_world_field("secret_client")),
+        "RefreshToken": st.one_of(st_world_field("refresh_token"), st_field("r")),
+        "ClientSecret": st.one_of(st_world_field("client_secret"), st_value),
+        "DeviceKey": st_device_key,
+        "ClientMetadata": st.one_of(st.just(_MISSING), st_value),
+    },
+    "GlobalSignOut": {
+        "AccessToken": st.one_of(st_world_field("doomed_token"), st.just("x.eyJpc3MiOiJ4In0.y"))
+    },
+    "AdminUserGlobalSignOut": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_doomed_names,
+    },
+    "AssociateSoftwareToken": {
+        "AccessToken": st.one_of(st.just(_MISSING), st_access_token),
+        "Session": st.one_of(st.just(_MISSING), st.text(min_size=20, max_size=30), st_value),
+    },
+    "VerifySoftwareToken": {
+        "AccessToken": st.one_of(st.just(_MISSING), st_access_token),
+        "Session": st.one_of(st.just(_MISSING), st.text(min_size=20, max_size=30), st_value),
+        "UserCode": st_field("123456", "12345", "abcdef"),
+        "FriendlyDeviceName": st.one_of(st.just(_MISSING), st_value),
+    },
+    "SetUserMFAPreference": {
+        "AccessToken": st_access_token,
+        "SoftwareTokenMfaSettings": st_mfa_settings,
+        "SMSMfaSettings": st_mfa_settings,
+        "EmailMfaSettings": st_mfa_settings,
+    },
+    "AdminSetUserMFAPreference": {
+        "UserPoolId": st_world_field("pool"),
+        "Username": st_usually(st_names),
+        "SoftwareTokenMfaSettings": st_mfa_settings,
+        "SMSMfaSettings": st_mfa_settings,
+    },
+    # The email pool's, so the main pool's sign-ins keep reaching their tokens.
+    "SetUserPoolMfaConfig": {
+        "UserPoolId": st_world_field("email_pool"),
+        "SoftwareTokenMfaConfiguration": st.one_of(
+            st.just(_MISSING), st_object({"Enabled": st_field(True, False)}), st_value
+        ),
+        "MfaConfiguration": st_field("OFF", "ON", "OPTIONAL", "SOMETIMES"),
+    },
+    "GetUserPoolMfaConfig": {"UserPoolId": st_world_field("pool")},
 }
 
 

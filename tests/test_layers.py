@@ -18,6 +18,7 @@ ALLOWED = {
     "_tools": {"_core", "_client", "server"},
     "_cli": {"_core", "_client", "server", "endpoint", "_tools", "aws"},
     "aws": {"_core", "_client"},
+    "aio": {"_core", "_client"},
     "__init__": {"_core", "_client"},
     "__main__": {"_core", "_cli"},
     # The pytest plugin hands tests a local endpoint; nothing in srpkit imports it.

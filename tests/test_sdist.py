@@ -34,6 +34,8 @@ NEEDED = [
     "tests/data/reference/cognito-idp-shapes.json",
     "vectors/tools/package.json",
     "vectors/tools/package-lock.json",
+    "compat/package.json",
+    "compat/package-lock.json",
     "vectors/tools/check_independent.py",
     "vectors/cognito_password_verifier_test.json",
 ]

@@ -49,6 +49,7 @@ from srpkit._cli import demo as _cmd_demo
 from srpkit._client.device import DeviceSecret
 from srpkit._core import ephemeral as _ephemeral
 from srpkit._core import srp as _srp
+from srpkit._core.caps import MAX_SMALL_A_BITS
 from srpkit._core.group import N
 from srpkit._tools.audit import audit_transcript
 from srpkit.endpoint import tokens as _serve_tokens
@@ -346,7 +347,10 @@ def test_error_paths_leak_nothing(watch: Watch) -> None:
         "surrogate client secret",
         lambda: UserSRP(POOL, CLIENT, USER, PASSWORD, client_secret="\udcff" + CLIENT_SECRET),
     )
-    refused("a too big", lambda: UserSRP(POOL, CLIENT, USER, PASSWORD, small_a=N + SMALL_A))
+    refused(
+        "a too big",
+        lambda: UserSRP(POOL, CLIENT, USER, PASSWORD, small_a=(1 << MAX_SMALL_A_BITS) + SMALL_A),
+    )
     refused("a negative", lambda: UserSRP(POOL, CLIENT, USER, PASSWORD, small_a=-SMALL_A))
     as_text: Any = format(SMALL_A, "x")
     refused("a as text", lambda: UserSRP(POOL, CLIENT, USER, PASSWORD, small_a=as_text))
@@ -358,7 +362,7 @@ def test_error_paths_leak_nothing(watch: Watch) -> None:
             "bad user",
             PASSWORD * 20,
             client_secret=CLIENT_SECRET * 40,
-            small_a=N + SMALL_A,
+            small_a=(1 << MAX_SMALL_A_BITS) + SMALL_A,
         ),
     )
     refused(
@@ -369,7 +373,10 @@ def test_error_paths_leak_nothing(watch: Watch) -> None:
         "device password bytes",
         lambda: new_device_secret(GROUP_KEY, DEVICE_KEY, password=DEVICE_PASSWORD_BYTES + b"!"),
     )
-    refused("b too big", lambda: ServerSRP(POOL, USER, salt, verifier, small_b=N + SMALL_B))
+    refused(
+        "b too big",
+        lambda: ServerSRP(POOL, USER, salt, verifier, small_b=(1 << MAX_SMALL_A_BITS) + SMALL_B),
+    )
     refused(
         "server client secret",
         lambda: ServerSRP(

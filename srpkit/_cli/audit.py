@@ -21,6 +21,7 @@ from . import CommandIO, UsageError
 
 PASSWORD_ENV = "SRPKIT_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 SMALL_A_ENV = "SRPKIT_SMALL_A"
+CLIENT_SECRET_ENV = "SRPKIT_CLIENT_SECRET"  # noqa: S105 - the name of a variable, not a secret
 _MAX_TRANSCRIPT = 4 << 20
 _EXIT_INCOMPLETE = 3
 
@@ -49,9 +50,10 @@ def register(commands: Any) -> None:
         help="recompute a client's SRP transcript step by step and explain the first divergence",
         description="Recompute every step of a PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) "
         "transcript and show, per value, what was recorded and what srpkit computes; at the "
-        "first divergence, name the client mistakes that reproduce it. The password and a are "
-        f"read from the transcript, ${PASSWORD_ENV} / ${SMALL_A_ENV}, or (password) standard "
-        "input; never from the command line. Exit status: 0 consistent, 1 divergent, "
+        "first divergence, name the client mistakes that reproduce it. The password, a and the "
+        f"client secret are read from the transcript, ${PASSWORD_ENV} / ${SMALL_A_ENV} / "
+        f"${CLIENT_SECRET_ENV}, or (password) standard input; never from the command line. "
+        "Exit status: 0 consistent, 1 divergent, "
         "2 unusable transcript, 3 consistent so far but the signature could not be recomputed.",
     )
     p.add_argument("transcript", metavar="TRANSCRIPT.json", help="the transcript ('-' for stdin)")
@@ -117,7 +119,11 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
         password = io.stdin.readline().rstrip("\r\n")
     try:
         report = audit_transcript(
-            data, password=password, small_a=io.environ.get(SMALL_A_ENV), show_x=args.show_x
+            data,
+            password=password,
+            small_a=io.environ.get(SMALL_A_ENV),
+            show_x=args.show_x,
+            client_secret=io.environ.get(CLIENT_SECRET_ENV),
         )
     except SRPKitError as exc:
         raise UsageError(f"transcript: {exc}") from None

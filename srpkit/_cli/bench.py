@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import CommandIO, UsageError
 
@@ -45,8 +46,8 @@ def register(commands: Any) -> None:
 
 
 def _boto_client(url: str) -> Any:
-    import boto3  # type: ignore[import-untyped]  # noqa: PLC0415 - optional (srpkit[aws])
-    from botocore.config import Config  # type: ignore[import-untyped]  # noqa: PLC0415 - as above
+    import boto3  # noqa: PLC0415 - optional (srpkit[aws])
+    from botocore.config import Config  # noqa: PLC0415 - as above
 
     return boto3.client(
         "cognito-idp",

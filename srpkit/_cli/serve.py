@@ -6,11 +6,12 @@ import argparse
 import ipaddress
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from ..endpoint.http import close_server, make_server
+from ..endpoint.init_file import CreatedPool, InitFileError, InitSpec, apply_init, read_init_file
 from ..endpoint.state import StateFileError
 from . import CommandIO, UsageError
 
@@ -48,6 +49,21 @@ def register(commands: Any) -> None:
         help="region of new pool ids when a request does not name one (default: us-east-1)",
     )
     p.add_argument(
+        "--init",
+        metavar="FILE",
+        help="create the pools, app clients and users this JSON file lists at start (YAML if the "
+        "name ends in .yaml/.yml and PyYAML is installed); the ids are printed. A file holding "
+        "passwords or client secrets must be readable by its owner only",
+    )
+    p.add_argument(
+        "--issuer",
+        choices=("local", "aws"),
+        default="local",
+        help="the iss of tokens: 'local' (default) names this server, <url>/<pool_id>, where the "
+        "JWKS is served; 'aws' names https://cognito-idp.<region>.amazonaws.com/<pool_id>, for "
+        "clients that pin Cognito's issuer (give them the JWKS URL printed at start)",
+    )
+    p.add_argument(
         "--verbose",
         action="store_true",
         help="log one line per request to stderr: operation, status, and why a sign-in was refused",
@@ -81,6 +97,22 @@ def _stop_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _created_lines(url: str, issuer: Callable[[str], str], created: list[CreatedPool]) -> list[str]:
+    """What --init made, to paste into a client: ids, issuer and JWKS URL, never a secret."""
+    lines: list[str] = []
+    for pool in created:
+        note = " (already in the state file)" if pool.existed else ""
+        lines.append(f"pool {pool.name}: {pool.id}{note}")
+        lines.append(f"  issuer {issuer(pool.id)}")
+        lines.append(f"  jwks {url}/{pool.id}/.well-known/jwks.json")
+        for name, client_id, has_secret in pool.clients:
+            kind = "with a secret (DescribeUserPoolClient shows it)" if has_secret else "no secret"
+            lines.append(f"  client {name}: {client_id} ({kind})")
+        lines.extend(f"  user {username}" for username in pool.users)
+    # Names come from the file: a terminal must not run what they hold.
+    return [ln if ln.isprintable() else ln.encode("unicode_escape").decode("ascii") for ln in lines]
+
+
 def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Serve until interrupted (Ctrl-C or SIGTERM); 0 on a clean stop."""
     if not 0 <= args.port <= 65535:
@@ -89,6 +121,13 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
     def log(line: str) -> None:
         print(f"srpkit serve: {line}", file=io.stderr, flush=True)
 
+    spec: InitSpec | None = None
+    if args.init is not None:
+        try:
+            spec = read_init_file(args.init)
+        except InitFileError as exc:
+            print(f"srpkit serve: error: {exc}", file=io.stderr)
+            return 2
     try:
         server = make_server(
             args.host,
@@ -111,10 +150,26 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
             "it can create users and pools (administration is not authenticated)",
             file=io.stderr,
         )
+    if args.issuer == "aws":
+        server.service.issuer_base = None  # Cognito's own issuer URL (the service's default)
+    created: list[CreatedPool] = []
+    if spec is not None:
+        try:
+            created = apply_init(server.service, spec)
+        except InitFileError as exc:
+            close_server(server)
+            print(f"srpkit serve: error: {exc}", file=io.stderr)
+            return 2
     # A file name that is not UTF-8 reaches argv as lone surrogates; stdout may refuse them.
     shown = str(args.state).encode("utf-8", "backslashreplace").decode("utf-8")
     where = f"state in {shown}" if args.state else "state in memory"
-    print(f"srpkit serve: listening on {server.url} ({where})", file=io.stdout, flush=True)
+    print(f"srpkit serve: listening on {server.url} ({where})", file=io.stdout)
+    # Names come from the file; stdout may be ASCII or latin-1 (issue #18, item 7).
+    encoding = getattr(io.stdout, "encoding", None) or "utf-8"
+    for line in _created_lines(server.url, server.service.issuer, created):
+        shown_line = line.encode(encoding, "backslashreplace").decode(encoding, "replace")
+        print(f"srpkit serve: {shown_line}", file=io.stdout)
+    io.stdout.flush()
     try:
         with _stop_on_sigterm():
             server.serve_forever(poll_interval=0.2)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +74,6 @@ def _usable(name: str) -> Path:
     return Path(name)
 
 
-def _refuse_special(path: Path) -> None:
-    # Opening a FIFO with no writer blocks forever, and a device may never end:
-    # only a regular file is read (issue #18).
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return  # load_vector_file reports the missing or unreadable file
-    if not stat.S_ISREG(mode):
-        raise VectorFileError(f"{_shown(path)}: not a regular file", fields=("FILE",))
-
-
 def _load(files: list[str]) -> list[VectorFile]:
     if not files:
         return [load_vector_file(p, p.name) for p in bundled_vector_paths()]
@@ -99,7 +87,6 @@ def _load(files: list[str]) -> list[VectorFile]:
                 f"{_shown(path)}: cannot read: {exc.strerror or exc}", fields=("FILE",)
             ) from None
         for member in members:
-            _refuse_special(member)
             loaded.append(load_vector_file(member, _shown(member)))
     return loaded
 

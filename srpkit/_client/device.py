@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 
-from .._core.caps import MAX_DEVICE_PASSWORD
+from .._core.caps import MAX_DEVICE_PASSWORD, MAX_SALT_HEX
 from .._core.checks import (
     Problems,
     check_client_id,
@@ -27,7 +27,7 @@ from .._core.srp import private_key, verifier
 from .challenge import parse_srp_challenge
 from .claim import Prover, SignedClaim
 
-__all__ = ["DeviceSRP", "DeviceSecret", "new_device_secret"]
+__all__ = ["DeviceSRP", "DeviceSecret", "device_verifier_config", "new_device_secret"]
 
 # What the official clients draw: 40 bytes for the password, 16 for the salt.
 DEVICE_PASSWORD_BYTES = 40
@@ -52,6 +52,46 @@ def _check_fixed_bytes(value: object, field: str, size: int) -> bytes:
             fields=(field,),
         )
     return bytes(value)
+
+
+def _check_salt_bytes(value: object, field: str = "salt") -> bytes:
+    if not isinstance(value, (bytes, bytearray)):
+        raise ParameterTypeError(
+            f"{field}: expected bytes, got {type(value).__name__}", fields=(field,)
+        )
+    if not 1 <= len(value) <= MAX_SALT_HEX // 2:
+        raise InvalidInputError(
+            f"{field}: expected 1 to {MAX_SALT_HEX // 2} bytes, got {len(value)}", fields=(field,)
+        )
+    return bytes(value)
+
+
+def device_verifier_config(
+    device_group_key: str, device_key: str, device_password: str, salt: bytes
+) -> dict[str, str]:
+    """The DeviceSecretVerifierConfig for a device password and salt, as the official clients encode it.
+
+    A pure function: any password string and any salt bytes (another client's
+    choice of either) give the ``{"PasswordVerifier": ..., "Salt": ...}`` that
+    ConfirmDevice carries. x = H(padHex(salt) || H(DeviceGroupKey || DeviceKey
+    || ":" || password)), PasswordVerifier = base64(padHex(g^x mod N)),
+    Salt = base64(padHex(salt)), the salt read as an unsigned big-endian number.
+    """
+    problems = Problems()
+    problems.check(check_device_group_key, device_group_key)
+    problems.check(check_device_key, device_key)
+    problems.check(_check_device_password, device_password, "device_password")
+    problems.check(_check_salt_bytes, salt)
+    problems.raise_any()
+    # padHex of the salt as a number: a leading zero byte is dropped, a set top
+    # bit gains a 00 byte. Hashing or sending the raw bytes instead is the
+    # classic peer bug that makes the device's second sign-in fail.
+    salt_int = int.from_bytes(salt, "big")
+    x = private_key(salt_int, device_group_key, device_key, device_password)
+    return {
+        "PasswordVerifier": b64encode(bytes.fromhex(pad_hex(verifier(x)))),
+        "Salt": b64encode(bytes.fromhex(pad_hex(salt_int))),
+    }
 
 
 class DeviceSecret:
@@ -113,10 +153,11 @@ def new_device_secret(
 ) -> DeviceSecret:
     """A fresh device password and its verifier for ConfirmDevice, as the official clients make them.
 
-    x = H(pad(salt) || H(DeviceGroupKey || DeviceKey || ":" || password)),
-    PasswordVerifier = base64(pad(g^x mod N)), Salt = base64(pad(salt)).
-    ``password`` (40 bytes, whose base64 becomes the device password) and
-    ``salt`` (16 bytes) fix the random draws for known-answer tests only.
+    Draws 40 random bytes (their base64 is the device password) and a 16-byte
+    salt, then computes the config with ``device_verifier_config``.
+    ``password`` and ``salt`` fix those draws for known-answer tests only; a
+    verifier another client made from another password or salt is
+    ``device_verifier_config``'s to recompute.
     """
     problems = Problems()
     problems.check(check_device_group_key, device_group_key)
@@ -129,17 +170,9 @@ def new_device_secret(
     password_bytes = secrets.token_bytes(DEVICE_PASSWORD_BYTES) if password is None else password
     salt_bytes = secrets.token_bytes(DEVICE_SALT_BYTES) if salt is None else salt
     device_password = b64encode(bytes(password_bytes))
-    # padHex of the salt as a number: a leading zero byte is dropped, a set top
-    # bit gains a 00 byte. Hashing or sending the raw 16 bytes instead is the
-    # classic peer bug that makes the device's second sign-in fail.
-    salt_int = int.from_bytes(salt_bytes, "big")
-    x = private_key(salt_int, device_group_key, device_key, device_password)
+    config = device_verifier_config(device_group_key, device_key, device_password, salt_bytes)
     return DeviceSecret(
-        device_group_key,
-        device_key,
-        device_password,
-        b64encode(bytes.fromhex(pad_hex(verifier(x)))),
-        b64encode(bytes.fromhex(pad_hex(salt_int))),
+        device_group_key, device_key, device_password, config["PasswordVerifier"], config["Salt"]
     )
 
 

@@ -27,10 +27,13 @@ from .._core.errors import (
 from .model import (
     AUTH_FLOWS,
     CHALLENGE_NAMES,
+    CHOICE_ANSWERS,
+    LIST_MEMBERS,
     NOT_FOR_INITIATE_AUTH,
     NOT_FOR_RESPOND,
     REQUIRED_AUTH_PARAMETERS,
     REQUIRED_CHALLENGE_RESPONSES,
+    REQUIRED_MEMBERS,
     SESSIONLESS_CHALLENGES,
     SHAPES,
     STRUCT_MEMBERS,
@@ -113,8 +116,11 @@ def _string_map(value: object, field: str, problems: Problems) -> dict[str, str]
     return copy
 
 
-def _structure(value: object, field: str, problems: Problems) -> dict[str, str] | None:
-    members = STRUCT_MEMBERS[field]
+def _structure(
+    value: object, field: str, problems: Problems, *, shape: str | None = None
+) -> dict[str, Any] | None:
+    """Check a structure ``shape`` (default: ``field``) of StringType and LIST_MEMBERS; a copy."""
+    members = STRUCT_MEMBERS[shape or field]
     if not isinstance(value, Mapping):
         _report(
             problems,
@@ -135,10 +141,26 @@ def _structure(value: object, field: str, problems: Problems) -> dict[str, str] 
                 fields=(field,),
             ),
         )
+    _report_missing(
+        problems, field, [k for k in REQUIRED_MEMBERS.get(shape or field, ()) if k not in value]
+    )
+    copy: dict[str, Any] = dict(value)
     for key in members:
-        if key in value:
+        if key not in value:
+            continue
+        if key in LIST_MEMBERS:
+            copy[key] = _structure_list(value[key], f"{field}.{key}", LIST_MEMBERS[key], problems)
+        else:
             problems.check(_check_string, value[key], f"{field}.{key}", "StringType")
-    return dict(value)
+    return copy
+
+
+def _structure_list(value: object, field: str, shape: str, problems: Problems) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return [_structure(v, f"{field}[{i}]", problems, shape=shape) for i, v in enumerate(value)]
+    kind = type(value).__name__
+    _report(problems, ParameterTypeError(f"{field}: expected a list, got {kind}", fields=(field,)))
+    return []
 
 
 def _raise(error: SRPKitError) -> None:
@@ -150,18 +172,18 @@ def _report(problems: Problems, error: SRPKitError) -> None:
     problems.check(_raise, error)
 
 
+def _report_missing(problems: Problems, field: str, missing: list[str]) -> None:
+    """Name every absent member of ``field`` in one error (nothing when none is)."""
+    if missing:
+        text, fields = f"{field}: missing {', '.join(missing)}", [f"{field}.{k}" for k in missing]
+        _report(problems, InvalidInputError(text, fields=fields))
+
+
 def _check_parameters(
     params: dict[str, str], field: str, required: tuple[str, ...], problems: Problems
 ) -> None:
     """Required keys (all named at once) and the values srpkit knows how to check."""
-    missing = [key for key in required if key not in params]
-    if missing:
-        _report(
-            problems,
-            InvalidInputError(
-                f"{field}: missing {', '.join(missing)}", fields=[f"{field}.{k}" for k in missing]
-            ),
-        )
+    _report_missing(problems, field, [key for key in required if key not in params])
     if isinstance(params.get("USERNAME"), str):
         problems.check(check_username, params["USERNAME"], f"{field}.USERNAME")
     if isinstance(params.get("DEVICE_KEY"), str):
@@ -211,13 +233,37 @@ def initiate_auth_request(
     Every problem found is reported in one error.
     """
     problems = Problems()
+    body = _initiate_body(
+        problems,
+        client_id,
+        auth_flow,
+        auth_parameters,
+        session=session,
+        refused=NOT_FOR_INITIATE_AUTH,
+    )
+    _common(body, problems, client_metadata, analytics_metadata, user_context_data)
+    problems.raise_any()
+    return body
+
+
+def _initiate_body(
+    problems: Problems,
+    client_id: object,
+    auth_flow: object,
+    auth_parameters: object,
+    *,
+    session: object,
+    refused: frozenset[str],
+) -> dict[str, Any]:
+    """ClientId, AuthFlow, AuthParameters and Session of an (Admin)InitiateAuth body."""
     problems.check(check_client_id, client_id, "ClientId")
-    problems.check(_check_enum, auth_flow, "AuthFlow", AUTH_FLOWS, NOT_FOR_INITIATE_AUTH)
+    problems.check(_check_enum, auth_flow, "AuthFlow", AUTH_FLOWS, refused)
     body: dict[str, Any] = {"ClientId": client_id, "AuthFlow": auth_flow}
     params = _string_map(auth_parameters, "AuthParameters", problems)
     if params is not None:
         body["AuthParameters"] = params
-        flow = auth_flow if isinstance(auth_flow, str) else ""
+        # A refused flow is named once, by the AuthFlow check; its parameters are not asked.
+        flow = auth_flow if isinstance(auth_flow, str) and auth_flow not in refused else ""
         required = REQUIRED_AUTH_PARAMETERS.get(flow, ())
         if flow == "CUSTOM_AUTH" and params.get("CHALLENGE_NAME") == "SRP_A":
             required = (*required, "SRP_A")
@@ -227,8 +273,6 @@ def initiate_auth_request(
     if session is not None:
         problems.check(_check_string, session, "Session", "SessionType")
         body["Session"] = session
-    _common(body, problems, client_metadata, analytics_metadata, user_context_data)
-    problems.raise_any()
     return body
 
 
@@ -251,9 +295,47 @@ def respond_to_auth_challenge_request(
     without; every other challenge is asked with a Session and needs it back.
     """
     problems = Problems()
+    body = _respond_body(
+        problems,
+        client_id,
+        challenge_name,
+        challenge_responses,
+        session=session,
+        refused=NOT_FOR_RESPOND,
+    )
+    _common(body, problems, client_metadata, analytics_metadata, user_context_data)
+    problems.raise_any()
+    return body
+
+
+def _respond_body(
+    problems: Problems,
+    client_id: object,
+    challenge_name: object,
+    challenge_responses: object,
+    *,
+    session: object,
+    refused: frozenset[str],
+) -> dict[str, Any]:
+    """ClientId, ChallengeName, Session and ChallengeResponses of an (Admin)RespondToAuthChallenge body."""
     problems.check(check_client_id, client_id, "ClientId")
-    problems.check(_check_enum, challenge_name, "ChallengeName", CHALLENGE_NAMES, NOT_FOR_RESPOND)
+    problems.check(_check_enum, challenge_name, "ChallengeName", CHALLENGE_NAMES, refused)
     body: dict[str, Any] = {"ClientId": client_id, "ChallengeName": challenge_name}
+    _answer_session(body, problems, challenge_name, session)
+    responses = _string_map(challenge_responses, "ChallengeResponses", problems)
+    if responses is not None:
+        body["ChallengeResponses"] = responses
+        name = challenge_name if isinstance(challenge_name, str) else ""
+        # A refused challenge is named once, by the ChallengeName check.
+        required = _required_responses("" if name in refused else name, responses, problems)
+        _check_parameters(responses, "ChallengeResponses", required, problems)
+    return body
+
+
+def _answer_session(
+    body: dict[str, Any], problems: Problems, challenge_name: object, session: object
+) -> None:
+    """Check the Session of a challenge answer into ``body``: required but for the SRP steps."""
     if session is not None:
         problems.check(_check_string, session, "Session", "SessionType")
         body["Session"] = session
@@ -266,17 +348,28 @@ def respond_to_auth_challenge_request(
                 fields=("Session",),
             ),
         )
-    responses = _string_map(challenge_responses, "ChallengeResponses", problems)
-    if responses is not None:
-        body["ChallengeResponses"] = responses
-        name = challenge_name if isinstance(challenge_name, str) else ""
-        required = REQUIRED_CHALLENGE_RESPONSES.get(name, ("USERNAME",))
-        if name == "SELECT_CHALLENGE" and responses.get("ANSWER") == "PASSWORD_SRP":
-            required = (*required, "SRP_A")
-        _check_parameters(responses, "ChallengeResponses", required, problems)
-    _common(body, problems, client_metadata, analytics_metadata, user_context_data)
-    problems.raise_any()
-    return body
+
+
+def _required_responses(
+    name: str, responses: Mapping[str, str], problems: Problems, field: str = "ChallengeResponses"
+) -> tuple[str, ...]:
+    """The responses challenge ``name`` requires, with those of the choice its ANSWER makes."""
+    required = REQUIRED_CHALLENGE_RESPONSES.get(name, ("USERNAME",))
+    choices = CHOICE_ANSWERS.get(name)
+    answer = responses.get("ANSWER")
+    if choices is None or not isinstance(answer, str):
+        return required
+    if answer not in choices:
+        # The value is not shown: a code typed into the wrong field would be echoed.
+        _report(
+            problems,
+            InvalidInputError(
+                f"{field}.ANSWER: {name} is answered with one of {', '.join(choices)}",
+                fields=(f"{field}.ANSWER",),
+            ),
+        )
+        return required
+    return (*required, *choices[answer])
 
 
 # ---------------------------------------------------------------- flow builders

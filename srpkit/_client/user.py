@@ -76,6 +76,11 @@ class UserSRP(Prover):
             f"device_key={self._device_key!r})"
         )
 
+    @property
+    def pool_id(self) -> str:
+        """The user pool id this sign-in is for (AdminInitiateAuth's UserPoolId)."""
+        return self._pool_id
+
     def auth_parameters(self) -> dict[str, str]:
         """The AuthParameters for InitiateAuth with USER_SRP_AUTH: USERNAME, SRP_A (+ SECRET_HASH, DEVICE_KEY)."""
         params = self._with_secret_hash(

@@ -32,8 +32,8 @@ import sys
 import threading
 import time
 from array import array
-from collections.abc import Sequence
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from .errors import BackendUnavailableError, InvalidInputError, ParameterTypeError, SRPKitError
 from .group import G, N
@@ -206,7 +206,7 @@ class _Comb:
         r = self._one
         for k in range(spacing - 1, -1, -1):
             r = r * r % n
-            for row, c in zip(table, columns[k::spacing]):
+            for row, c in zip(table, columns[k::spacing], strict=False):  # the tail may be short
                 if c:
                     r = r * row[c] % n
         return int(r)

@@ -17,7 +17,7 @@ MAX_DEVICE_KEY = 55  # DeviceKeyType
 MAX_USERNAME = 128  # UsernameType
 MAX_PASSWORD = 256  # PasswordType
 MIN_SESSION = 20  # SessionType
-MAX_SESSION = 2048
+MAX_SESSION = 4096  # SessionType (botocore 1.43.117; it was 2048 before)
 MAX_SECRET_HASH = 128  # SecretHashType
 MAX_STRING = 131072  # StringType: every AuthParameters / ChallengeParameters value
 MAX_DEVICE_NAME = 1024  # DeviceNameType
@@ -46,3 +46,14 @@ MAX_SIGNATURE_B64 = 128
 # A ConfirmDevice verifier and salt, base64 (v < N is 384 bytes, 512 characters).
 MAX_VERIFIER_B64 = 2048
 MAX_TIMESTAMP = 64
+# A caller-fixed private ephemeral a (or b): the official clients draw 128 bytes, but any
+# a >= 1 is a valid exponent and the JS clients and the .NET SDK use it unreduced (A = g^a,
+# S = (B - k*g^x)^(a + u*x)); the .NET SDK's own unit test fixes an 8186-bit a. Twice that
+# width still bounds the work (an exponentiation's cost grows with the exponent's bits:
+# 16 times a drawn a's, about 0.6 s in pure Python), and leaves room for other SDKs' tests.
+MAX_SMALL_A_BITS = 16384
+MAX_SMALL_A_HEX = 2 * MAX_SMALL_A_BITS // 4  # room for leading zeros in a vector's hex
+# Requests in one sign-in journey: the longest real one (USER_AUTH, SELECT_CHALLENGE,
+# PASSWORD_VERIFIER, the device steps, SELECT_MFA_TYPE, MFA, NEW_PASSWORD_REQUIRED) is under
+# ten; a CUSTOM_AUTH may ask several rounds. The bound stops a server that never finishes.
+MAX_CHALLENGE_STEPS = 32

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .caps import (
     MAX_CLIENT_ID,
@@ -27,6 +28,7 @@ __all__ = [
     "check_password",
     "check_username",
     "pool_name",
+    "region_of",
 ]
 
 # Java-regex patterns of the API model, where \w is ASCII-only; hence re.ASCII.
@@ -50,6 +52,24 @@ def pool_name(pool_id: object) -> str:
             fields=("pool_id",),
         )
     return match.group(2)
+
+
+# What botocore accepts as a region name (a host label); `srpkit serve --region` may name any.
+_REGION_RE = re.compile(r"[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?", re.ASCII)
+
+
+def region_of(pool_id_or_region: object) -> str:
+    """The AWS region a user pool id names (``eu-west-1_AbC`` -> ``eu-west-1``), or a region given as is."""
+    text = require_str(pool_id_or_region, "pool_id", max_len=MAX_POOL_ID)
+    if "_" in text:
+        pool_name(text)
+        text = text.split("_", 1)[0]
+    if not _REGION_RE.fullmatch(text):
+        raise InvalidInputError(
+            "pool_id: does not name an AWS region (e.g. 'eu-west-1_AbC123' or 'eu-west-1')",
+            fields=("pool_id",),
+        )
+    return text
 
 
 def check_client_id(client_id: object, field: str = "client_id") -> str:

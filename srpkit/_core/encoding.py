@@ -99,9 +99,7 @@ def utf8_field(value: str, field: str, *, error: type[SRPKitError] = InvalidInpu
     # error's __context__ (``from None`` only hides it) holding the whole value,
     # often a secret, in ``.object``.
     if not value.isascii() and _SURROGATE.search(value) is not None:
-        raise error(
-            f"{field}: not valid Unicode text (contains a lone surrogate)", fields=(field,)
-        )
+        raise error(f"{field}: not valid Unicode text (contains a lone surrogate)", fields=(field,))
     return value.encode("utf-8")
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "BackendUnavailableError",
     "InvalidChallengeError",
     "InvalidInputError",
+    "MissingDependencyError",
     "MissingParameterError",
     "ParameterTypeError",
     "SRPKitError",
@@ -50,6 +51,10 @@ class MissingParameterError(InvalidChallengeError):
 
 class BackendUnavailableError(SRPKitError, RuntimeError):
     """The arithmetic backend that was asked for cannot be used on this machine."""
+
+
+class MissingDependencyError(SRPKitError, ImportError):
+    """An optional package a feature needs is not installed (the message names the extra to install)."""
 
 
 class VerificationReason(str, enum.Enum):

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .backend import powmod, powmod_g
+from .caps import MAX_SMALL_A_BITS
 from .encoding import b64encode, hash_hex, hex_hash_int, pad_hex
 from .errors import InvalidChallengeError, InvalidInputError
 from .group import K, N
@@ -42,10 +43,17 @@ KEY_BYTES = 16
 
 
 def public_ephemeral(a: int) -> int:
-    """A = g^a mod N for the private ephemeral ``a`` (1 <= a < N)."""
-    if not 1 <= a < N:
-        raise InvalidInputError("a: must satisfy 1 <= a < N", fields=("a",))
-    return powmod_g(a)
+    """A = g^a mod N for the private ephemeral ``a``, used unreduced as the official clients do.
+
+    Any a >= 1 up to ``caps.MAX_SMALL_A_BITS`` bits (a work bound); A = 0 mod N is
+    refused, as the JS clients refuse it (it cannot happen for g = 2 and a prime N).
+    """
+    if a < 1 or a.bit_length() > MAX_SMALL_A_BITS:
+        raise InvalidInputError(f"a: must satisfy 1 <= a < 2^{MAX_SMALL_A_BITS}", fields=("a",))
+    big_a = powmod_g(a)
+    if big_a % N == 0:
+        raise InvalidInputError("a: gives A = 0 mod N", fields=("a",))
+    return big_a
 
 
 def scrambling_parameter(big_a: int, big_b: int) -> int:

@@ -18,9 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._client.device import device_verifier_config
 from .._core.backend import powmod, powmod_g
 from .._core.encoding import hash_hex, hex_hash_int, pad_hex
+from .._core.errors import SRPKitError
 from .._core.group import G, K, N
+from .._core.secret_hash import secret_hash
 from .._core.srp import (
     derive_key,
     password_claim_signature,
@@ -29,13 +32,16 @@ from .._core.srp import (
     scrambling_parameter,
     verifier,
 )
-from .._core.timestamp import timestamp_problems
+from .._core.timestamp import format_timestamp, timestamp_problems
 from .mistakes import (
+    FRESH_A,
     Deviation,
     canonical_timestamp,
+    clock_offset,
     diagnose,
     fixed_width_hex,
     hkdf_of_hex,
+    twelve_hours_off,
     unpadded_hex,
     zero_padded_day,
 )
@@ -208,9 +214,12 @@ class _Chain:
         if i.password is None:
             return i.x
         realm, user_id = self._names(flags, Deviation.X_POOL_ID, Deviation.X_ALIAS)
-        if Deviation.SALT_UNPADDED not in flags:
+        if Deviation.SALT_UNPADDED not in flags and Deviation.SALT_ASCII not in flags:
             return private_key(i.salt, realm, user_id, i.password)
         inner = hash_hex(f"{realm}{user_id}:{i.password}".encode())
+        if Deviation.SALT_ASCII in flags:
+            ascii_salt = i.salt_text.encode("utf-8", "backslashreplace")
+            return int.from_bytes(hashlib.sha256(ascii_salt + bytes.fromhex(inner)).digest(), "big")
         return hex_hash_int(unpadded_hex(i.salt) + inner)
 
     @staticmethod
@@ -290,8 +299,9 @@ def audit_transcript(
     password: str | None = None,
     small_a: str | None = None,
     show_x: bool = False,
+    client_secret: str | None = None,
 ) -> AuditReport:
-    """Audit a transcript (the parsed JSON object). ``password``/``small_a`` fill in absent secrets.
+    """Audit a transcript (the parsed JSON object). ``password``/``small_a``/``client_secret`` fill in absent secrets.
 
     x's row shows no value, not even a fingerprint, unless ``show_x``: x comes from
     the password alone, so with the transcript's public salt, realm and id a
@@ -300,7 +310,7 @@ def audit_transcript(
     Raises InvalidInputError / ParameterTypeError naming the field when the
     transcript itself is unusable.
     """
-    inputs, recorded = read_transcript(data, password, small_a)
+    inputs, recorded = read_transcript(data, password, small_a, client_secret)
     chain = _Chain(inputs)
     canonical = chain.values(frozenset())
     steps: list[Step] = []
@@ -374,12 +384,7 @@ def _check_wire(inputs: Inputs, data: Mapping[str, Any], steps: list[Step]) -> N
     """TIMESTAMP format, USERNAME, DEVICE_KEY and the echoed SECRET_BLOCK."""
     responses = section(data, "challenge_responses")
     challenge = section(data, "challenge_parameters")
-    _, problems = timestamp_problems(inputs.timestamp)
-    stamp = Step("TIMESTAMP", "Www Mmm D HH:MM:SS UTC YYYY", Status.MATCH, inputs.timestamp)
-    stamp.recomputed = canonical_timestamp(inputs.timestamp)
-    if problems:
-        stamp.status, stamp.note = Status.DIFFERS, "; ".join(problems)
-    steps.append(stamp)
+    steps.append(_timestamp_step(inputs))
     if "USERNAME" in responses:
         sent = responses["USERNAME"]
         expected = inputs.user_id if inputs.flow == "user" else challenge.get("USERNAME", sent)
@@ -396,6 +401,16 @@ def _check_wire(inputs: Inputs, data: Mapping[str, Any], steps: list[Step]) -> N
                 "not USER_ID_FOR_SRP (the official clients answer with it; SECRET_HASH must "
                 "then be over this name)"
             )
+        steps.append(row)
+    if inputs.verifier_config is not None:
+        steps += _verifier_config_steps(inputs)
+    if inputs.secret_hash is not None:
+        steps.append(_secret_hash_step(inputs, responses.get("USERNAME", inputs.user_id)))
+    if inputs.user_srp_a is not None:
+        row = Step(FRESH_A, "SRP_A != the user step's", Status.MATCH, format(inputs.big_a, "x"))
+        row.recomputed = "not " + format(inputs.user_srp_a, "x")
+        if inputs.big_a == inputs.user_srp_a:
+            row.status, row.note = Status.DIFFERS, "the user step's SRP_A, so the user step's a"
         steps.append(row)
     if inputs.flow == "device" and "DEVICE_KEY" in responses:
         row = Step(
@@ -425,6 +440,70 @@ def _check_wire(inputs: Inputs, data: Mapping[str, Any], steps: list[Step]) -> N
                 else ""
             )
         steps.append(row)
+
+
+def _timestamp_step(inputs: Inputs) -> Step:
+    """TIMESTAMP's format, and (with ``sent_at``) its distance from when the answer was sent."""
+    _, problems = timestamp_problems(inputs.timestamp)
+    stamp = Step("TIMESTAMP", "Www Mmm D HH:MM:SS UTC YYYY", Status.MATCH, inputs.timestamp)
+    stamp.recomputed = canonical_timestamp(inputs.timestamp)
+    notes = list(problems)
+    offset = clock_offset(inputs)
+    if inputs.sent_at is not None and not problems:
+        stamp.recomputed = format_timestamp(inputs.sent_at)
+        if twelve_hours_off(offset):
+            notes.append("12 hours before sent_at")
+        elif offset is not None and abs(offset) > 60:
+            stamp.status = Status.WARN
+            stamp.note = f"{offset:+.0f} s from sent_at"
+    if notes:
+        stamp.status, stamp.note = Status.DIFFERS, "; ".join(notes)
+    return stamp
+
+
+def _verifier_config_steps(inputs: Inputs) -> list[Step]:
+    """ConfirmDevice's verifier, recomputed from the device password and its salt; SALT is that salt."""
+    assert inputs.verifier_config is not None  # the caller checks
+    sent, salt = inputs.verifier_config
+    row = Step("PasswordVerifier", "g^x, x over padHex(Salt)", Status.CANNOT, _display(sent))
+    salt_row = Step("SALT", "the ConfirmDevice Salt", Status.MATCH, inputs.salt_text)
+    salt_row.recomputed = format(int.from_bytes(salt, "big"), "x")
+    if inputs.salt != int.from_bytes(salt, "big"):
+        salt_row.status = Status.DIFFERS
+        salt_row.note = "not the salt registered at ConfirmDevice (another device, or another Salt)"
+    if inputs.password is None:
+        row.note = "needs the device password"
+        return [row, salt_row]
+    try:
+        config = device_verifier_config(inputs.realm, inputs.user_id, inputs.password, salt)
+    except SRPKitError as exc:
+        row.note = f"cannot be recomputed: {exc}"
+        return [row, salt_row]
+    row.recomputed = config["PasswordVerifier"]
+    row.status = Status.MATCH if row.recomputed == sent else Status.DIFFERS
+    if row.status == Status.DIFFERS:
+        row.note = "the server stores this verifier, so every device sign-in will fail"
+    return [row, salt_row]
+
+
+def _secret_hash_step(inputs: Inputs, username: object) -> Step:
+    """SECRET_HASH: HMAC(client secret, USERNAME sent + client id), compared in constant time."""
+    sent = inputs.secret_hash or ""
+    row = Step("SECRET_HASH", "HMAC(secret, USERNAME|client id)", Status.CANNOT, _display(sent))
+    if inputs.client_id is None or inputs.client_secret is None:
+        row.note = "needs client_id and the client secret"
+        return row
+    try:
+        expected = secret_hash(str(username), inputs.client_id, inputs.client_secret)
+    except SRPKitError as exc:
+        row.note = f"cannot be recomputed: {exc}"
+        return row
+    row.recomputed = expected
+    same = hmac.compare_digest(expected.encode(), sent.encode("utf-8", "backslashreplace"))
+    row.status = Status.MATCH if same else Status.DIFFERS
+    if not same:
+        row.note = "not over the USERNAME sent"
+    return row
 
 
 def _display(value: object) -> str:

@@ -20,11 +20,11 @@ import platform
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from .._client.device import DeviceSRP, new_device_secret
 from .._client.user import UserSRP
@@ -403,7 +403,8 @@ def run(
                 with using(workload.mode):
                     best[index] = min(best[index], _batch(op, number))
     return [
-        Result(workload, seconds, number) for (workload, _, number), seconds in zip(prepared, best)
+        Result(workload, seconds, number)
+        for (workload, _, number), seconds in zip(prepared, best, strict=True)
     ]
 
 

@@ -10,15 +10,21 @@ mistake is named when that reproduces what the client recorded.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from .._core.encoding import pad_hex
+from .._core.backend import powmod_g
+from .._core.encoding import b64encode, pad_hex
+from .._core.errors import SRPKitError
 from .._core.group import N_BYTES
+from .._core.secret_hash import secret_hash
 from .._core.srp import HKDF_INFO, KEY_BYTES
 from .._core.timestamp import format_timestamp, timestamp_problems
 from .transcript import Inputs, same_value
@@ -28,6 +34,7 @@ __all__ = [
     "Deviation",
     "Mistake",
     "canonical_timestamp",
+    "clock_offset",
     "diagnose",
     "fixed_width_hex",
     "hkdf_of_hex",
@@ -45,6 +52,7 @@ class Deviation(str, enum.Enum):
     K_FIXED = "k_fixed"  # k = H(N | PAD(g))
     K_3 = "k_3"  # SRP-6's k
     SALT_UNPADDED = "salt_unpadded"  # x hashed over the salt as unpadded hex
+    SALT_ASCII = "salt_ascii"  # x hashed over the ASCII text of the SALT's hex
     X_ALIAS = "x_alias"  # x hashed over the sign-in name
     SIG_ALIAS = "sig_alias"  # the sign-in name signed
     X_POOL_ID = "x_pool_id"  # x hashed over the whole pool id
@@ -90,6 +98,19 @@ def canonical_timestamp(timestamp: str) -> str | None:
     """Cognito's form of the instant a TIMESTAMP most plausibly means, or None if it means none."""
     when, _ = timestamp_problems(timestamp)
     return None if when is None else format_timestamp(when)
+
+
+def clock_offset(inputs: Inputs) -> float | None:
+    """Seconds from ``sent_at`` to the instant TIMESTAMP names, when both are known."""
+    when, _ = timestamp_problems(inputs.timestamp)
+    if when is None or inputs.sent_at is None:
+        return None
+    return (when - inputs.sent_at).total_seconds()
+
+
+def twelve_hours_off(offset: float | None) -> bool:
+    """Whether a clock offset is a 12-hour clock's: 12 hours back, to within a minute of logging."""
+    return offset is not None and abs(offset + 12 * 3600) <= 60
 
 
 def hkdf_of_hex(ikm_hex: str, salt_hex: str) -> bytes:
@@ -143,6 +164,11 @@ MISTAKES: tuple[Mistake, ...] = (
         "x hashed with the SALT as unpadded hex (no 00 before a set top bit)",
         Deviation.SALT_UNPADDED,
         applies=lambda i: i.salt >= 0 and pad_hex(i.salt) != unpadded_hex(i.salt),
+    ),
+    _mistake(
+        "salt_as_ascii_hex",
+        "x hashed over the ASCII text of the SALT's hex, not the bytes it spells",
+        Deviation.SALT_ASCII,
     ),
     _mistake(
         "alias",
@@ -244,9 +270,13 @@ def diagnose(
     A value no mistake reproduces gets one entry, named ``unknown``.
     """
     if target == "TIMESTAMP":
-        # Not recomputed: the ways the text is off are the causes.
-        _, problems = timestamp_problems(inputs.timestamp)
-        return [(_mistake("timestamp_format", p), ["TIMESTAMP"]) for p in problems]
+        return _timestamp_causes(inputs)
+    if target == "SECRET_HASH":
+        return _secret_hash_causes(inputs)
+    if target == FRESH_A:
+        return [(_REUSED_A, [FRESH_A])]
+    if target == "PasswordVerifier":
+        return _verifier_causes(inputs)
     if target not in recorded or target not in canonical:
         return []
     causes: list[tuple[Mistake, list[str]]] = []
@@ -268,3 +298,103 @@ def diagnose(
     if not causes:
         causes.append((_mistake("unknown", _NO_CAUSE.get(target, _NO_CAUSE[""])), [target]))
     return causes
+
+
+# ---------------------------------------------------------------- the wire's own mistakes
+
+# The audit row that compares the device step's SRP_A with the user step's.
+FRESH_A = "device a"
+_REUSED_A = _mistake(
+    "device_reuses_user_a",
+    "the device step reuses the user step's a (its SRP_A is the user step's): each step "
+    "must draw a fresh a",
+)
+_HOUR_RE = re.compile(r" (\d{1,2}):\d\d:\d\d ")
+# timestamp_problems' findings that have a name of their own, by how they begin.
+_NAMED_PROBLEMS = (
+    ("day is zero-padded", "timestamp_zero_padded_day"),
+    ("hour is not zero-padded", "timestamp_hour_unpadded"),
+)
+
+
+def _timestamp_causes(inputs: Inputs) -> list[tuple[Mistake, list[str]]]:
+    """Not recomputed: the ways the text is off (and its distance from ``sent_at``) are the causes."""
+    causes: list[tuple[Mistake, list[str]]] = []
+    hour = _HOUR_RE.search(inputs.timestamp)
+    if hour is not None and hour.group(1) == "24":
+        causes.append(
+            (
+                _mistake(
+                    "timestamp_hour_24",
+                    "the hour is 24: a 1-24 clock (Java's 'kk'); Cognito's clients write 00",
+                ),
+                ["TIMESTAMP"],
+            )
+        )
+    _, problems = timestamp_problems(inputs.timestamp)
+    for problem in problems:
+        if causes and problem == "not a real date and time":
+            continue  # the hour 24 says why
+        name = next((n for p, n in _NAMED_PROBLEMS if problem.startswith(p)), "timestamp_format")
+        causes.append((_mistake(name, problem), ["TIMESTAMP"]))
+    if twelve_hours_off(clock_offset(inputs)):
+        causes.append(
+            (
+                _mistake(
+                    "timestamp_12_hour_clock",
+                    "TIMESTAMP is 12 hours before sent_at: a 12-hour clock (Go's layout '03' "
+                    "or '3' where '15' is due, strftime's %I) wrote the afternoon hour",
+                ),
+                ["TIMESTAMP"],
+            )
+        )
+    return causes
+
+
+def _secret_hash_causes(inputs: Inputs) -> list[tuple[Mistake, list[str]]]:
+    """SECRET_HASH made over the alias while the USERNAME sent is USER_ID_FOR_SRP."""
+    sent, alias = inputs.secret_hash, inputs.sign_in_name
+    if None in (sent, alias, inputs.client_id, inputs.client_secret) or alias == inputs.user_id:
+        return []
+    assert sent is not None and alias is not None  # for mypy: checked just above
+    assert inputs.client_id is not None and inputs.client_secret is not None
+    try:
+        over_alias = secret_hash(alias, inputs.client_id, inputs.client_secret)
+    except SRPKitError:
+        return []
+    if not hmac.compare_digest(over_alias.encode(), sent.encode()):
+        return []
+    return [
+        (
+            _mistake(
+                "secret_hash_alias",
+                "SECRET_HASH made over the sign-in name (alias) while USERNAME is "
+                "USER_ID_FOR_SRP: it must be over the USERNAME sent",
+            ),
+            ["SECRET_HASH"],
+        )
+    ]
+
+
+def _verifier_causes(inputs: Inputs) -> list[tuple[Mistake, list[str]]]:
+    """A ConfirmDevice verifier whose x hashed the Salt's raw bytes instead of padHex of them."""
+    if inputs.verifier_config is None or inputs.password is None:
+        return []
+    sent, salt = inputs.verifier_config
+    inner = hashlib.sha256(f"{inputs.realm}{inputs.user_id}:{inputs.password}".encode()).digest()
+    x = int.from_bytes(hashlib.sha256(salt + inner).digest(), "big")
+    if (
+        pad_hex(int.from_bytes(salt, "big")) == salt.hex()
+        or b64encode(bytes.fromhex(pad_hex(powmod_g(x)))) != sent
+    ):
+        return []
+    return [
+        (
+            _mistake(
+                "verifier_salt_raw_bytes",
+                "the verifier's x hashed the Salt's raw bytes, not padHex of them (they differ "
+                "for a leading zero byte or a set top bit); Cognito's SALT hashes as padHex",
+            ),
+            ["PasswordVerifier"],
+        )
+    ]

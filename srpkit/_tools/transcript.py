@@ -30,6 +30,23 @@ DEVICE_PASSWORD_VERIFIER) answer as the client saw and sent it. Keys:
 ``a`` (secret, hex)
     the client's private ephemeral, if known (or ``$SRPKIT_SMALL_A``). Without
     it (and without a logged ``key``) the signature cannot be recomputed.
+``sent_at`` (optional)
+    when the client sent the answer, as an ISO 8601 UTC instant
+    (``2018-07-10T15:01:00Z``) from its own log: TIMESTAMP is compared with it,
+    which shows a 12-hour clock (``03:01`` for 15:01) that is otherwise a
+    well-formed, consistently signed TIMESTAMP.
+``client_id``, ``client_secret`` (secret, optional)
+    the app client, to check a ``SECRET_HASH`` in ``challenge_responses``
+    (over the USERNAME sent). The secret may instead come from
+    ``$SRPKIT_CLIENT_SECRET``.
+``user_srp_a`` (optional, device flow)
+    the SRP_A of the user step before the device steps: the device's must be
+    made from a fresh a, never the user step's.
+``verifier_config`` (optional, device flow)
+    the DeviceSecretVerifierConfig the client sent to ConfirmDevice,
+    ``{"PasswordVerifier": ..., "Salt": ...}`` (base64): recomputed from the
+    device password and those salt bytes, and the challenge's SALT is checked
+    to be that salt.
 ``intermediates`` (optional)
     values the client logged, any of: ``A``, ``k``, ``u``, ``x``, ``S`` (hex
     numbers, compared by value), ``key`` (hex of the 16 HKDF bytes),
@@ -44,13 +61,22 @@ values (x, S, key) only as short fingerprints.
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
-from .._core.caps import MAX_SECRET_BLOCK
+from .._core.caps import (
+    MAX_CLIENT_ID,
+    MAX_CLIENT_SECRET,
+    MAX_SECRET_BLOCK,
+    MAX_SMALL_A_HEX,
+    MAX_VERIFIER_B64,
+)
 from .._core.checks import pool_name
 from .._core.encoding import b64decode_field, int_from_hex_field, utf8_field
+from .._core.ephemeral import check_small_a
 from .._core.errors import InvalidInputError, ParameterTypeError
 
 __all__ = ["INTERMEDIATES", "Inputs", "read_transcript", "same_value", "section"]
@@ -83,6 +109,14 @@ class Inputs:
     x: int | None = field(repr=False)
     a: int | None = field(repr=False)
     key: bytes | None = field(repr=False)
+    salt_text: str = ""  # SALT as received (the ASCII-hex mistake hashes this text)
+    sent_at: datetime | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    secret_hash: str | None = None  # the SECRET_HASH the answer carried
+    user_srp_a: int | None = None
+    # device flow: ConfirmDevice's (PasswordVerifier text, Salt bytes), as the client sent them
+    verifier_config: tuple[str, bytes] | None = None
 
 
 def section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -101,16 +135,16 @@ def same_value(recorded: Any, value: Any) -> bool:
 
 
 def read_transcript(
-    data: object, password: str | None, small_a: str | None
+    data: object, password: str | None, small_a: str | None, client_secret: str | None = None
 ) -> tuple[Inputs, dict[str, Any]]:
     """The inputs the recomputation starts from, and the recorded values it is compared with.
 
-    ``password``/``small_a`` fill in secrets the transcript leaves out. Raises
+    ``password``/``small_a``/``client_secret`` fill in secrets the transcript leaves out. Raises
     InvalidInputError / ParameterTypeError naming the field when the transcript is unusable.
     """
     if not isinstance(data, Mapping):
         raise ParameterTypeError("transcript: expected a JSON object", fields=("transcript",))
-    inputs = _inputs(data, password, small_a)
+    inputs = _inputs(data, password, small_a, client_secret)
     inter = section(data, "intermediates")
     unknown = sorted(set(inter) - set(INTERMEDIATES))
     if unknown:
@@ -159,7 +193,57 @@ def _hex_bytes(value: Any, name: str) -> bytes:
         raise InvalidInputError(f"{name}: not hex bytes", fields=(name,)) from None
 
 
-def _inputs(data: Mapping[str, Any], password: str | None, small_a: str | None) -> Inputs:
+_INSTANT_RE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d{1,6})?Z")
+
+
+def _instant(value: Any, name: str) -> datetime:
+    match = _INSTANT_RE.fullmatch(_text(value, name))
+    if match is None:
+        raise InvalidInputError(
+            f"{name}: not an ISO 8601 UTC instant (YYYY-MM-DDTHH:MM:SS[.ffffff]Z)", fields=(name,)
+        )
+    try:
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    except ValueError:
+        raise InvalidInputError(f"{name}: not a real date and time", fields=(name,)) from None
+
+
+def _small_a(value: Any) -> int:
+    # Any a >= 1 up to the work cap, unreduced, as the official clients use it (issue #16).
+    return check_small_a(
+        int_from_hex_field(value, "a", max_len=MAX_SMALL_A_HEX, error=InvalidInputError), "a"
+    )
+
+
+def _verifier_config(data: Mapping[str, Any]) -> tuple[str, bytes] | None:
+    if data.get("verifier_config") is None:
+        return None
+    config = section(data, "verifier_config")
+    names = ("PasswordVerifier", "Salt")
+    missing = [f"verifier_config.{name}" for name in names if name not in config]
+    if missing:
+        raise InvalidInputError("transcript missing " + ", ".join(missing), fields=missing)
+    verifier_text = _text(config["PasswordVerifier"], "verifier_config.PasswordVerifier")
+    salt = b64decode_field(
+        config["Salt"], "verifier_config.Salt", max_len=MAX_VERIFIER_B64, error=InvalidInputError
+    )
+    return verifier_text, salt
+
+
+def _optional_text(data: Mapping[str, Any], key: str, max_len: int) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    text = _text(value, key)
+    if len(text) > max_len:
+        raise InvalidInputError(f"{key}: longer than {max_len} characters", fields=(key,))
+    return text
+
+
+def _inputs(
+    data: Mapping[str, Any], password: str | None, small_a: str | None, client_secret: str | None
+) -> Inputs:
     flow = data.get("flow", "user")
     if flow not in ("user", "device"):
         raise InvalidInputError("flow: must be 'user' or 'device'", fields=("flow",))
@@ -226,6 +310,21 @@ def _inputs(data: Mapping[str, Any], password: str | None, small_a: str | None) 
         ),
         password=None if secret is None else _text(secret, "password"),
         x=None if x_text is None else _hex(x_text, "x"),
-        a=None if a_text is None else _hex(a_text, "a"),
+        a=None if a_text is None else _small_a(a_text),
         key=None if key_text is None else _hex_bytes(key_text, "intermediates.key"),
+        salt_text=_text(challenge["SALT"], "challenge_parameters.SALT"),
+        sent_at=None if data.get("sent_at") is None else _instant(data["sent_at"], "sent_at"),
+        client_id=_optional_text(data, "client_id", MAX_CLIENT_ID),
+        client_secret=_optional_text(
+            {"client_secret": data.get("client_secret", client_secret)},
+            "client_secret",
+            MAX_CLIENT_SECRET,
+        ),
+        secret_hash=None
+        if "SECRET_HASH" not in responses
+        else _text(responses["SECRET_HASH"], "challenge_responses.SECRET_HASH"),
+        verifier_config=_verifier_config(data) if flow == "device" else None,
+        user_srp_a=None
+        if data.get("user_srp_a") is None or flow != "device"
+        else _hex(data["user_srp_a"], "user_srp_a"),
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._core.caps import MAX_CLIENT_ID, MAX_POOL_ID
+from .grants import Grants
 from .pending import SignIns
 from .state import AppClient, Device, PoolRecord, PoolUser, Record, Store
 from .tokens import SigningKey
@@ -78,6 +79,18 @@ class Pool:
     def devices_of(self, username: str) -> list[Device]:
         return list(self._devices_of.get(username, {}).values())
 
+    def remove_user(self, user: PoolUser) -> list[Device]:
+        """Forget ``user``, the names it signs in with and its devices; the devices removed."""
+        key = self.norm(user.username)
+        for alias in self._names_of.pop(key, []):
+            if self._names.get(alias) == key:
+                del self._names[alias]
+        self.users.pop(key, None)
+        devices = list(self._devices_of.pop(user.username, {}).values())
+        for device in devices:
+            self.devices.pop(device.key, None)
+        return devices
+
 
 class Context:
     """The service's state: pools and app clients loaded from ``store``, and the pending sign-ins.
@@ -102,7 +115,11 @@ class Context:
         self.pools: dict[str, Pool] = {}
         self.clients: dict[str, AppClient] = {}
         self.sign_ins = SignIns(self.lock, clock)
+        self._key_lock = threading.Lock()
+        self._new_pool_key: SigningKey | None = None
         self._load()
+        # The refresh-token grants, indexed from the store; guarded by ``lock`` like the rest.
+        self.grants = Grants(self)
 
     def _load(self) -> None:
         for record in self.store.load():
@@ -114,7 +131,7 @@ class Context:
                     pool.clients[record.id] = self.clients[record.id] = record
                 elif isinstance(record, PoolUser):
                     pool.index(record)
-                else:
+                elif isinstance(record, Device):
                     pool.add_device(record)
 
     def issuer(self, pool_id: str) -> str:
@@ -122,6 +139,32 @@ class Context:
         region = pool_id.split("_", 1)[0]
         base = self.issuer_base or f"https://cognito-idp.{region}.amazonaws.com"
         return f"{base.rstrip('/')}/{pool_id}"
+
+    def new_pool_key(self) -> SigningKey:
+        """The RS256 key new pools sign with: one per service, generated at the first pool.
+
+        Generating a 2048-bit RSA key costs ~50 ms of CPU (and the GIL), and
+        CreateUserPool is unauthenticated: a key per call let a flood of them stall
+        everyone's sign-ins (issue #18, item 8). So every pool this service creates
+        shares one key, as one local issuer; pools restored from ``--state`` keep
+        the keys they were created with. Tokens still name their pool in ``iss``
+        and srpkit serve accepts a token only for the pool its ``iss`` names; a
+        verifier that checks the signature but not ``iss`` (aws-jwt-verify checks
+        both) would take one local pool's token for another's.
+        """
+        with self._key_lock:
+            if self._new_pool_key is None:
+                self._new_pool_key = SigningKey.generate()
+            return self._new_pool_key
+
+    def remove_pool(self, pool: Pool) -> list[Record]:
+        """Forget ``pool`` and its clients, users and devices; every record removed."""
+        removed: list[Record] = [pool.record, *pool.clients.values(), *pool.users.values()]
+        removed += list(pool.devices.values())
+        for client_id in pool.clients:
+            self.clients.pop(client_id, None)
+        del self.pools[pool.record.id]
+        return removed
 
     # -- state helpers (call with the lock held) ---------------------------------------
     def put(self, record: Record) -> None:

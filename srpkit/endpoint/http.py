@@ -244,12 +244,14 @@ class _Handler(BaseHTTPRequestHandler):
         if match.group(2) == "jwks.json":
             self._send(200, jwks)
             return
+        # The issuer may be Cognito's own URL (``srpkit serve --issuer aws``), but the keys
+        # are ours: a client that follows jwks_uri must fetch them here, not from AWS.
         issuer = self.server.service.issuer(match.group(1))
         self._send(
             200,
             {
                 "issuer": issuer,
-                "jwks_uri": f"{issuer}/.well-known/jwks.json",
+                "jwks_uri": f"{self.server.url}/{match.group(1)}/.well-known/jwks.json",
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "subject_types_supported": ["public"],
                 "response_types_supported": ["code", "token"],

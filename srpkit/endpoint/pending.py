@@ -11,8 +11,7 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Union
+from dataclasses import dataclass, field
 
 from ..server import DeviceServerSRP, ServerSRP
 from .wire import ServiceError
@@ -29,7 +28,7 @@ _MAX_PER_CLIENT = 5000
 _MAX_PER_USER = 8
 _SESSION_KEY = "Session:"
 _BLOCK_KEY = "SECRET_BLOCK:"
-_SRP_SERVER = Union[ServerSRP, DeviceServerSRP]
+_SRP_SERVER = ServerSRP | DeviceServerSRP
 
 
 class Challenge(str, enum.Enum):
@@ -40,6 +39,8 @@ class Challenge(str, enum.Enum):
     DEVICE_PASSWORD_VERIFIER = "DEVICE_PASSWORD_VERIFIER"  # noqa: S105 - a challenge name
     NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED"  # noqa: S105 - a challenge name
     SELECT_CHALLENGE = "SELECT_CHALLENGE"
+    SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"  # noqa: S105 - a challenge name
+    MFA_SETUP = "MFA_SETUP"
 
     def __str__(self) -> str:
         return self.value
@@ -67,8 +68,11 @@ class Pending:
     # The keys it is filed under in SignIns: a Session string the client may send, and
     # the SECRET_BLOCK its SRP challenge issued (Cognito sends PASSWORD_VERIFIER
     # without a Session, so the answer is found by the block it carries).
-    session: str | None = None
-    block: str | None = None
+    # Both are bearer credentials of the sign-in in progress: kept out of the repr.
+    session: str | None = field(default=None, repr=False)
+    block: str | None = field(default=None, repr=False)
+    # MFA_SETUP: VerifySoftwareToken succeeded, so the challenge may now be answered.
+    mfa_verified: bool = False
 
 
 def _user_of(pending: Pending) -> tuple[str, str]:
@@ -151,8 +155,9 @@ class SignIns:
         """The sign-in an answer continues, removed (one answer per challenge, right or wrong).
 
         Found by the Session when one is sent, else by the SECRET_BLOCK the answer
-        carries. A Session that names another sign-in than the block (or none) ends
-        the block's sign-in too, and the answer is refused.
+        carries. A Session that names another sign-in than the block's (or none)
+        ends the block's sign-in too, and the answer is refused; a block that names
+        no sign-in in progress does not spoil a good Session.
         """
         block = responses.get("PASSWORD_CLAIM_SECRET_BLOCK")
         with self._lock:
@@ -162,6 +167,9 @@ class SignIns:
             for found in (by_block, by_session):
                 if found is not None:
                     self._unfile(found)
-        if block and by_block is not pending:
+        # A block naming another live sign-in than the Session refuses both; a spent or
+        # unknown block beside a good Session is ignored (the AWS SDK v3's DEVICE_SRP_AUTH
+        # answer carries the PASSWORD_VERIFIER step's block again, and Cognito accepts it).
+        if block and (by_block is not pending) and (by_block is not None or not session):
             return None
         return pending

@@ -13,6 +13,7 @@ from .wire import ServiceError
 __all__ = [
     "INVALID_SESSION",
     "NOT_AUTHORIZED",
+    "USER_DISABLED",
     "check_secret_hash",
     "service_error",
     "verified",
@@ -20,6 +21,9 @@ __all__ = [
 
 NOT_AUTHORIZED = "Incorrect username or password."
 INVALID_SESSION = "Invalid session for the user."
+# A disabled user's sign-in (NotAuthorizedException), as the AWS CLI prints Cognito's answer in
+# localstack/localstack#8454; also what srpkit serve answers their refresh and access tokens.
+USER_DISABLED = "User is disabled."
 
 _T = TypeVar("_T")
 

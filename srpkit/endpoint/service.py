@@ -1,15 +1,34 @@
 """A Cognito-compatible user pool service over ``srpkit.server``, and the one-pool view ``srpkit demo`` uses.
 
 ``CognitoService`` answers API calls (operation name as in X-Amz-Target,
-request and response as Cognito's JSON) for any number of pools: the
-administration a test needs (CreateUserPool, CreateUserPoolClient,
-AdminCreateUser, AdminSetUserPassword, SignUp, AdminConfirmSignUp, ...), the
-SRP sign-ins (InitiateAuth USER_SRP_AUTH, USER_AUTH with PASSWORD_SRP,
-CUSTOM_AUTH with SRP_A; RespondToAuthChallenge PASSWORD_VERIFIER,
-DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED,
-SELECT_CHALLENGE) and device tracking (ConfirmDevice, UpdateDeviceStatus,
-ForgetDevice). Signatures and SECRET_HASH are really checked; tokens are RS256
-JWTs with Cognito's claims. ``srpkit serve`` puts it behind HTTP.
+request and response as Cognito's JSON) for any number of pools
+(``operations`` lists them all):
+
+- Pools and app clients: CreateUserPool, DescribeUserPool, ListUserPools,
+  DeleteUserPool; CreateUserPoolClient, DescribeUserPoolClient,
+  UpdateUserPoolClient (token lifetimes, RefreshTokenRotation),
+  ListUserPoolClients, DeleteUserPoolClient; SetUserPoolMfaConfig,
+  GetUserPoolMfaConfig.
+- Users: SignUp, AdminConfirmSignUp, AdminCreateUser, AdminSetUserPassword,
+  AdminGetUser, ListUsers (Filter), AdminUpdateUserAttributes,
+  AdminDeleteUser, AdminDisableUser / AdminEnableUser,
+  AdminListGroupsForUser; with an access token GetUser and
+  UpdateUserAttributes.
+- Sign-in: InitiateAuth and AdminInitiateAuth (USER_SRP_AUTH, USER_AUTH with
+  PASSWORD_SRP, CUSTOM_AUTH with SRP_A, USER_PASSWORD_AUTH,
+  ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH, REFRESH_TOKEN_AUTH),
+  RespondToAuthChallenge and AdminRespondToAuthChallenge (PASSWORD_VERIFIER,
+  DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED,
+  SELECT_CHALLENGE, SOFTWARE_TOKEN_MFA, MFA_SETUP), GetTokensFromRefreshToken.
+- MFA (TOTP, RFC 6238): AssociateSoftwareToken, VerifySoftwareToken,
+  SetUserMFAPreference, AdminSetUserMFAPreference.
+- Devices: ConfirmDevice, UpdateDeviceStatus, ForgetDevice, ListDevices,
+  GetDevice, AdminListDevices, AdminGetDevice, AdminForgetDevice.
+- Sessions: RevokeToken, GlobalSignOut, AdminUserGlobalSignOut.
+
+Signatures, SECRET_HASH and TOTP codes are really checked; tokens are RS256
+JWTs with Cognito's claims, and refresh tokens are kept only as digests
+(``grants``). ``srpkit serve`` puts it behind HTTP.
 
 It is thread-safe: one lock guards the state, and the big arithmetic (SRP,
 RSA) runs outside it. There are no Lambda triggers: CUSTOM_AUTH with SRP_A
@@ -17,8 +36,9 @@ issues tokens once the password is verified, as a DefineAuthChallenge that
 asks nothing more would.
 
 This module only routes: each operation lives in the module named for what it
-does (``pools``, ``users``, ``signin``, ``devices``, ``issuing``), around the
-state they share (``context``).
+does (``pools``, ``users``, ``admin``, ``userinfo``, ``signin``, ``refresh``,
+``mfa``, ``devices``, ``issuing``, ``signout``), around the state they share
+(``context``).
 """
 
 from __future__ import annotations
@@ -28,7 +48,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._core.errors import SRPKitError
-from . import devices, issuing, pools, signin, userinfo, users
+from . import admin, devices, issuing, mfa, pools, refresh, signin, signout, userinfo, users
 from .context import Context, Request, Response
 from .refusals import service_error
 from .state import AppClient, MemoryStore, PoolRecord, PoolUser, Store
@@ -54,6 +74,36 @@ _OPERATIONS: Mapping[str, _Handler] = {
     "ForgetDevice": devices.forget_device,
     "RevokeToken": issuing.revoke_token,
     "GetUser": userinfo.get_user,
+    # users, devices, pools (#15, second half)
+    "UpdateUserAttributes": userinfo.update_user_attributes,
+    "ListUsers": admin.list_users,
+    "AdminDeleteUser": admin.admin_delete_user,
+    "AdminDisableUser": admin.admin_disable_user,
+    "AdminEnableUser": admin.admin_enable_user,
+    "AdminUpdateUserAttributes": admin.admin_update_user_attributes,
+    "AdminListGroupsForUser": admin.admin_list_groups_for_user,
+    "ListDevices": devices.list_devices,
+    "GetDevice": devices.get_device,
+    "AdminListDevices": devices.admin_list_devices,
+    "AdminGetDevice": devices.admin_get_device,
+    "AdminForgetDevice": devices.admin_forget_device,
+    "ListUserPools": pools.list_user_pools,
+    "ListUserPoolClients": pools.list_user_pool_clients,
+    "DeleteUserPool": pools.delete_user_pool,
+    "UpdateUserPoolClient": pools.update_user_pool_client,
+    "DeleteUserPoolClient": pools.delete_user_pool_client,
+    # sign-in, refresh, sign-out and MFA (#15, first half)
+    "AdminInitiateAuth": signin.admin_initiate_auth,
+    "AdminRespondToAuthChallenge": signin.admin_respond_to_auth_challenge,
+    "GetTokensFromRefreshToken": refresh.get_tokens_from_refresh_token,
+    "GlobalSignOut": signout.global_sign_out,
+    "AdminUserGlobalSignOut": signout.admin_user_global_sign_out,
+    "AssociateSoftwareToken": mfa.associate_software_token,
+    "VerifySoftwareToken": mfa.verify_software_token,
+    "SetUserMFAPreference": mfa.set_user_mfa_preference,
+    "AdminSetUserMFAPreference": mfa.admin_set_user_mfa_preference,
+    "SetUserPoolMfaConfig": mfa.set_user_pool_mfa_config,
+    "GetUserPoolMfaConfig": mfa.get_user_pool_mfa_config,
 }
 _LENIENT_POLICY = {**pools.NO_REQUIREMENTS, "MinimumLength": 6}
 

@@ -1,102 +1,84 @@
-"""SRP sign-ins: InitiateAuth and RespondToAuthChallenge, from USERNAME and SRP_A to tokens.
+"""Sign-ins: InitiateAuth and RespondToAuthChallenge (and their Admin forms), from USERNAME to tokens.
 
-InitiateAuth USER_SRP_AUTH, USER_AUTH with PASSWORD_SRP and CUSTOM_AUTH with
-SRP_A; RespondToAuthChallenge PASSWORD_VERIFIER, DEVICE_SRP_AUTH,
-DEVICE_PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED and SELECT_CHALLENGE. There
-are no Lambda triggers: CUSTOM_AUTH with SRP_A issues tokens once the password
-is verified, as a DefineAuthChallenge that asks nothing more would.
+InitiateAuth USER_SRP_AUTH, USER_AUTH with PASSWORD_SRP, CUSTOM_AUTH with SRP_A,
+USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH; AdminInitiateAuth adds
+ADMIN_USER_PASSWORD_AUTH / ADMIN_NO_SRP_AUTH. RespondToAuthChallenge (and
+AdminRespondToAuthChallenge) PASSWORD_VERIFIER, DEVICE_SRP_AUTH,
+DEVICE_PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SELECT_CHALLENGE,
+SOFTWARE_TOKEN_MFA and MFA_SETUP. There are no Lambda triggers: CUSTOM_AUTH with
+SRP_A issues tokens once the password is verified, as a DefineAuthChallenge that
+asks nothing more would.
+
+A flow the app client's ExplicitAuthFlows does not allow is refused as Cognito
+words it: "USER_PASSWORD_AUTH flow not enabled for this client" at InitiateAuth,
+"Auth flow not enabled for this client" at AdminInitiateAuth (both as public
+sign-in logs quote Cognito's InvalidParameterException), and an admin flow
+sent to InitiateAuth (or the reverse) is "Initiate Auth method not supported."
+(aws/aws-doc-sdk-examples#5289, getmoto/moto#4836 after AWS confirmed it).
 """
 
 from __future__ import annotations
 
 import hmac
 import json
-import secrets
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from .._core.caps import MAX_SESSION
 from .._core.encoding import java_hex
-from .._core.srp import verifier as verifier_of
+from .._core.group import N_BYTES, N
 from ..server import DeviceServerSRP, ServerSRP
+from .challenges import ask, finish, pending_for, tokens_and_device
 from .context import Context, Pool, Request, Response
-from .devices import new_device
-from .issuing import tokens_for
+from .mfa import answer_mfa
+from .password import password_user
 from .pending import Challenge, Pending
+from .refresh import refresh_token_auth
 from .refusals import INVALID_SESSION, NOT_AUTHORIZED, check_secret_hash, verified
 from .state import AppClient, PoolUser
 from .users import set_password
 from .wire import ServiceError, read_string_map, read_text
 
-__all__ = ["initiate_auth", "respond_to_auth_challenge"]
+__all__ = [
+    "admin_initiate_auth",
+    "admin_respond_to_auth_challenge",
+    "initiate_auth",
+    "respond_to_auth_challenge",
+]
 
 # AuthFlowType and ChallengeNameType are enums; this only bounds what an error message echoes.
 _MAX_NAME = 64
-
-
-def _require_flow(client: AppClient, allow: str, flow: str) -> None:
-    if allow not in client.explicit_auth_flows:
-        raise ServiceError("InvalidParameterException", f"{flow} flow not enabled for this client")
 
 
 def _secret_args(client: AppClient) -> dict[str, Any]:
     return {} if client.secret is None else {"client_id": client.id, "client_secret": client.secret}
 
 
-def _pending(
-    ctx: Context,
-    client: AppClient,
-    username: str | None,
-    challenge: Challenge,
-    *,
-    server: ServerSRP | DeviceServerSRP | None = None,
-    names: tuple[str, ...] = (),
-    device_key: str | None = None,
-    session: str | None = None,
-) -> Pending:
-    expires = ctx.clock() + 60 * client.auth_session_minutes
-    return Pending(
-        client.id,
-        username,
-        challenge,
-        expires,
-        server=server,
-        names=names,
-        device_key=device_key,
-        session=session,
-    )
+def _decoy_bytes(pool: Pool, name: str, label: bytes, size: int) -> bytes:
+    """``size`` bytes keyed by the pool's decoy key, the same for ``name`` at every attempt."""
+    key, message = bytes.fromhex(pool.record.decoy_key), pool.norm(name).encode("utf-8")
+    out = b""
+    for counter in range(-(-size // 32)):
+        out += hmac.new(key, label + counter.to_bytes(4, "big") + message, "sha256").digest()
+    return out[:size]
 
 
-def _challenge(
-    ctx: Context,
-    challenge: Challenge,
-    params: dict[str, str],
-    pending: Pending,
-    *,
-    send_session: bool = True,
-) -> Response:
-    """The response asking ``challenge``; PASSWORD_VERIFIER goes without a Session, as Cognito's.
+def _decoy(pool: Pool, name: str) -> tuple[str, str, str]:
+    """The user id, salt and verifier shown for a user that does not exist, stable per name.
 
-    A PASSWORD_VERIFIER that follows a SELECT_CHALLENGE keeps that step's Session
-    as ``pending.session``, so a client that sends it back again is still matched.
+    The work must equal a real user's (#18: a median of 50 requests told a decoy from a
+    real user when the decoy computed g^x and the real user read a stored verifier), so
+    the verifier is a keyed pseudo-random number below N, not an exponentiation: no
+    client can tell it from g^x. Where user names are UUIDs (UsernameAttributes), the
+    decoy's USER_ID_FOR_SRP is one too, never the name typed.
     """
-    if send_session:
-        pending.session = secrets.token_urlsafe(96)
-    pending.block = params.get("SECRET_BLOCK")
-    ctx.sign_ins.file(pending)
-    response: dict[str, Any] = {"ChallengeName": challenge.value, "ChallengeParameters": params}
-    if send_session:
-        response["Session"] = pending.session
-    return response
-
-
-def _decoy(pool: Pool, name: str) -> tuple[str, str]:
-    """A salt and verifier for a user that does not exist, the same at every attempt."""
-    digest = hmac.new(
-        bytes.fromhex(pool.record.decoy_key), pool.norm(name).encode("utf-8"), "sha256"
-    ).digest()
-    salt = int.from_bytes(digest[:16], "big")
-    return java_hex(salt), java_hex(verifier_of(int.from_bytes(digest, "big")))
+    salt = int.from_bytes(_decoy_bytes(pool, name, b"salt", 16), "big")
+    verifier = int.from_bytes(_decoy_bytes(pool, name, b"verifier", N_BYTES + 16), "big") % N
+    user_id = name
+    if pool.record.username_attributes:
+        user_id = str(uuid.UUID(bytes=_decoy_bytes(pool, name, b"user id", 16), version=4))
+    return user_id, java_hex(salt), java_hex(verifier or 1)
 
 
 def _start_srp(
@@ -127,7 +109,7 @@ def _start_srp(
     if found is not None:
         username, salt, verifier = found
     elif client.prevent_user_existence_errors == "ENABLED":
-        username, (salt, verifier) = name, _decoy(pool, name)
+        username, salt, verifier = _decoy(pool, name)
     else:
         raise ServiceError("UserNotFoundException", "User does not exist.")
     aliases = () if name == username else (name,)
@@ -138,7 +120,7 @@ def _start_srp(
         ),
     )
     challenge = verified(client, lambda: server.start(params))
-    pending = _pending(
+    pending = pending_for(
         ctx,
         client,
         None if found is None else username,
@@ -148,21 +130,55 @@ def _start_srp(
         device_key=params.get("DEVICE_KEY"),
         session=session,
     )
-    return _challenge(ctx, Challenge.PASSWORD_VERIFIER, challenge, pending, send_session=False)
+    return ask(ctx, Challenge.PASSWORD_VERIFIER, challenge, pending, send_session=False)
 
 
-def initiate_auth(ctx: Context, request: Request, region: str) -> Response:
-    """InitiateAuth: the first challenge of an SRP sign-in."""
-    with ctx.lock:
-        pool, client = ctx.client(request)
+# Each flow, and the ExplicitAuthFlows value that must allow it.
+_USER_FLOWS = {
+    "USER_SRP_AUTH": "ALLOW_USER_SRP_AUTH",
+    "CUSTOM_AUTH": "ALLOW_CUSTOM_AUTH",
+    "USER_AUTH": "ALLOW_USER_AUTH",
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+}
+_ADMIN_FLOWS = {
+    "USER_SRP_AUTH": "ALLOW_USER_SRP_AUTH",
+    "CUSTOM_AUTH": "ALLOW_CUSTOM_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+}
+_REFRESH_FLOWS = frozenset({"REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"})
+_KNOWN_FLOWS = frozenset({*_USER_FLOWS, *_ADMIN_FLOWS, *_REFRESH_FLOWS})
+
+
+def _initiate(
+    ctx: Context, pool: Pool, client: AppClient, request: Request, *, admin: bool
+) -> Response:
+    """The first step of any flow, for InitiateAuth (``admin`` False) or AdminInitiateAuth."""
     flow = read_text(request, "AuthFlow", max_len=_MAX_NAME)
+    assert flow is not None
     params = read_string_map(request, "AuthParameters")
     read_string_map(request, "ClientMetadata")
+    if flow in _REFRESH_FLOWS:
+        return refresh_token_auth(ctx, pool, client, flow, params)
+    flows = _ADMIN_FLOWS if admin else _USER_FLOWS
+    if flow not in flows:
+        if flow in _KNOWN_FLOWS:
+            raise ServiceError("InvalidParameterException", "Initiate Auth method not supported.")
+        raise ServiceError(
+            "InvalidParameterException",
+            f"AuthFlow {flow[:_MAX_NAME]!r} is not supported by srpkit serve",
+        )
+    if flows[flow] not in client.explicit_auth_flows:
+        message = "Auth flow not enabled for this client" if admin else None
+        raise ServiceError(
+            "InvalidParameterException", message or f"{flow} flow not enabled for this client"
+        )
+    if flow in ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"):
+        user = password_user(ctx, pool, client, params)
+        return _after_password(ctx, pool, client, user, params.get("DEVICE_KEY"))
     if flow == "USER_SRP_AUTH":
-        _require_flow(client, "ALLOW_USER_SRP_AUTH", flow)
         return _start_srp(ctx, pool, client, params)
     if flow == "CUSTOM_AUTH":
-        _require_flow(client, "ALLOW_CUSTOM_AUTH", flow)
         if params.get("CHALLENGE_NAME") != "SRP_A":
             raise ServiceError(
                 "InvalidParameterException",
@@ -170,35 +186,85 @@ def initiate_auth(ctx: Context, request: Request, region: str) -> Response:
                 "CHALLENGE_NAME=SRP_A",
             )
         return _start_srp(ctx, pool, client, params)
-    if flow == "USER_AUTH":
-        _require_flow(client, "ALLOW_USER_AUTH", flow)
-        if params.get("PREFERRED_CHALLENGE") == "PASSWORD_SRP":
-            return _start_srp(ctx, pool, client, params)
-        name = params.get("USERNAME", "")
-        with ctx.lock:
-            user = pool.find(name)
-        if user is None:
-            raise ServiceError("UserNotFoundException", "User does not exist.")
-        check_secret_hash(client, name, params.get("SECRET_HASH"))
-        response = _challenge(
+    if params.get("PREFERRED_CHALLENGE") == "PASSWORD_SRP":  # USER_AUTH
+        return _start_srp(ctx, pool, client, params)
+    name = params.get("USERNAME", "")
+    with ctx.lock:
+        chooser = pool.find(name)
+    if chooser is None and client.prevent_user_existence_errors != "ENABLED":
+        raise ServiceError("UserNotFoundException", "User does not exist.")
+    check_secret_hash(client, name, params.get("SECRET_HASH"))
+    # An unknown user gets the same SELECT_CHALLENGE a real one does (#18); the decoy
+    # remembers the name typed, so its PASSWORD_SRP answer goes on as a decoy for it.
+    response = ask(
+        ctx,
+        Challenge.SELECT_CHALLENGE,
+        {},
+        pending_for(
             ctx,
+            client,
+            None if chooser is None else chooser.username,
             Challenge.SELECT_CHALLENGE,
-            {},
-            _pending(ctx, client, user.username, Challenge.SELECT_CHALLENGE),
-        )
-        response["AvailableChallenges"] = ["PASSWORD_SRP"]
-        return response
-    raise ServiceError(
-        "InvalidParameterException",
-        f"AuthFlow {str(flow)[:64]!r} is not supported by srpkit serve "
-        "(USER_SRP_AUTH, USER_AUTH with PASSWORD_SRP, CUSTOM_AUTH with SRP_A)",
+            names=(name,) if chooser is None else (),
+        ),
     )
+    response["AvailableChallenges"] = ["PASSWORD_SRP"]
+    return response
+
+
+def _select_challenge(  # noqa: PLR0917 - the respond step's own six
+    ctx: Context,
+    pool: Pool,
+    client: AppClient,
+    pending: Pending,
+    responses: Mapping[str, str],
+    session: str | None,
+) -> Response:
+    """SELECT_CHALLENGE answered with PASSWORD_SRP: PASSWORD_VERIFIER for the user who chose."""
+    if responses.get("ANSWER") != "PASSWORD_SRP":
+        raise ServiceError("InvalidParameterException", "ANSWER: only PASSWORD_SRP is offered")
+    if pending.username is None and responses.get("USERNAME") not in pending.names:
+        raise ServiceError("NotAuthorizedException", INVALID_SESSION)
+    return _start_srp(ctx, pool, client, responses, selected_by=pending.username, session=session)
+
+
+def initiate_auth(ctx: Context, request: Request, region: str) -> Response:
+    """InitiateAuth: the first challenge of a sign-in, or tokens (USER_PASSWORD_AUTH, a refresh)."""
+    with ctx.lock:
+        pool, client = ctx.client(request)
+    return _initiate(ctx, pool, client, request, admin=False)
+
+
+def _admin_client(ctx: Context, request: Request) -> tuple[Pool, AppClient]:
+    """The app client ClientId names, which must belong to the pool UserPoolId names."""
+    with ctx.lock:
+        pool = ctx.pool(request)
+        found, client = ctx.client(request)
+    if found is not pool:
+        raise ServiceError("ResourceNotFoundException", "User pool client does not exist.")
+    return pool, client
+
+
+def admin_initiate_auth(ctx: Context, request: Request, region: str) -> Response:
+    """AdminInitiateAuth: InitiateAuth with the pool named, and the admin password flows."""
+    pool, client = _admin_client(ctx, request)
+    return _initiate(ctx, pool, client, request, admin=True)
+
+
+def admin_respond_to_auth_challenge(ctx: Context, request: Request, region: str) -> Response:
+    """AdminRespondToAuthChallenge: RespondToAuthChallenge with the pool named."""
+    pool, client = _admin_client(ctx, request)
+    return _respond(ctx, pool, client, request)
 
 
 def respond_to_auth_challenge(ctx: Context, request: Request, region: str) -> Response:
     """RespondToAuthChallenge: the answer to the challenge a pending sign-in issued."""
     with ctx.lock:
         pool, client = ctx.client(request)
+    return _respond(ctx, pool, client, request)
+
+
+def _respond(ctx: Context, pool: Pool, client: AppClient, request: Request) -> Response:
     name = read_text(request, "ChallengeName", max_len=_MAX_NAME)
     session = read_text(request, "Session", required=False, max_len=MAX_SESSION)
     responses = read_string_map(request, "ChallengeResponses")
@@ -212,17 +278,17 @@ def respond_to_auth_challenge(ctx: Context, request: Request, region: str) -> Re
             "NotAuthorizedException", "Invalid session for the user, session is expired."
         )
     if challenge is Challenge.SELECT_CHALLENGE:
-        if responses.get("ANSWER") != "PASSWORD_SRP":
-            raise ServiceError("InvalidParameterException", "ANSWER: only PASSWORD_SRP is offered")
-        return _start_srp(
-            ctx, pool, client, responses, selected_by=pending.username, session=session
-        )
+        return _select_challenge(ctx, pool, client, pending, responses, session)
     if challenge is Challenge.DEVICE_SRP_AUTH:
         return _device_srp_auth(ctx, pool, client, pending, responses)
     if challenge is Challenge.NEW_PASSWORD_REQUIRED:
         return _new_password(ctx, pool, client, pending, responses)
+    if challenge in (Challenge.SOFTWARE_TOKEN_MFA, Challenge.MFA_SETUP):
+        return answer_mfa(ctx, pool, client, pending, responses)
     server = pending.server
     assert server is not None
+    if challenge is Challenge.PASSWORD_VERIFIER:
+        _check_device_first(ctx, pool, pending, responses)
     verified(client, lambda: server.verify(responses))
     if pending.username is None:  # a decoy: no password can be right  # pragma: no cover
         raise ServiceError("NotAuthorizedException", NOT_AUTHORIZED)
@@ -235,54 +301,55 @@ def respond_to_auth_challenge(ctx: Context, request: Request, region: str) -> Re
             if device is not None:
                 device.last_authenticated = ctx.clock()
                 ctx.put(device)
-        return {"AuthenticationResult": tokens_for(ctx, pool, client, user, pending.device_key)}
+        return tokens_and_device(ctx, pool, client, user, pending.device_key, device_verified=True)
     if user.status == "UNCONFIRMED":
         raise ServiceError("UserNotConfirmedException", "User is not confirmed.")
+    return _after_password(
+        ctx, pool, client, user, responses.get("DEVICE_KEY") or pending.device_key
+    )
+
+
+def _check_device_first(
+    ctx: Context, pool: Pool, pending: Pending, responses: Mapping[str, str]
+) -> None:
+    """Refuse a PASSWORD_VERIFIER whose DEVICE_KEY names no device of the user, keeping it answerable.
+
+    Cognito answers such an answer ResourceNotFoundException "Device does not
+    exist.", and the clients then send the same answer again without DEVICE_KEY
+    (amazon-archives/amazon-cognito-identity-js#200 and #206,
+    aws-amplify/amplify-android#2605), so the sign-in is filed again, unverified,
+    without the device, until it expires as before.
+    """
     device_key = responses.get("DEVICE_KEY") or pending.device_key
-    if user.status == "FORCE_CHANGE_PASSWORD":
-        attributes = dict(user.attributes)
-        return _challenge(
-            ctx,
-            Challenge.NEW_PASSWORD_REQUIRED,
-            {
-                "USER_ID_FOR_SRP": user.username,
-                "requiredAttributes": "[]",
-                "userAttributes": json.dumps(attributes),
-            },
-            _pending(
-                ctx, client, user.username, Challenge.NEW_PASSWORD_REQUIRED, device_key=device_key
-            ),
-        )
-    return _signed_in(ctx, pool, client, user, device_key)
+    if not device_key or pending.username is None:
+        return
+    with ctx.lock:
+        device = pool.devices.get(device_key)
+        known = device is not None and device.username == pending.username
+    if not known:
+        pending.device_key = None
+        ctx.sign_ins.file(pending)
+        raise ServiceError("ResourceNotFoundException", "Device does not exist.")
 
 
-def _signed_in(
+def _after_password(
     ctx: Context, pool: Pool, client: AppClient, user: PoolUser, device_key: str | None
 ) -> Response:
-    """After the password: the device's challenge if it is remembered, else tokens."""
-    with ctx.lock:
-        device = pool.devices.get(device_key) if device_key else None
-        remembered = (
-            device is not None
-            and device.username == user.username
-            and device.verifier_config is not None
-            and device.remembered
-        )
-    if remembered:
-        return _challenge(
-            ctx,
-            Challenge.DEVICE_SRP_AUTH,
-            {},
-            _pending(ctx, client, user.username, Challenge.DEVICE_SRP_AUTH, device_key=device_key),
-        )
-    device = new_device(ctx, pool, user) if pool.record.device_configuration else None
-    result = tokens_for(ctx, pool, client, user, device.key if device else None)
-    if device is not None:
-        result["NewDeviceMetadata"] = {
-            "DeviceKey": device.key,
-            "DeviceGroupKey": device.group_key,
-        }
-    return {"AuthenticationResult": result}
+    """Once the password is proven: a new one if required, else on to the device or tokens."""
+    if user.status != "FORCE_CHANGE_PASSWORD":
+        return finish(ctx, pool, client, user, device_key)
+    return ask(
+        ctx,
+        Challenge.NEW_PASSWORD_REQUIRED,
+        {
+            "USER_ID_FOR_SRP": user.username,
+            "requiredAttributes": "[]",
+            "userAttributes": json.dumps(dict(user.attributes)),
+        },
+        pending_for(
+            ctx, client, user.username, Challenge.NEW_PASSWORD_REQUIRED, device_key=device_key
+        ),
+    )
 
 
 def _device_srp_auth(
@@ -310,11 +377,11 @@ def _device_srp_auth(
         ),
     )
     challenge = verified(client, lambda: server.start(responses))
-    return _challenge(
+    return ask(
         ctx,
         Challenge.DEVICE_PASSWORD_VERIFIER,
         challenge,
-        _pending(
+        pending_for(
             ctx,
             client,
             pending.username,
@@ -340,4 +407,4 @@ def _new_password(
         raise ServiceError("NotAuthorizedException", INVALID_SESSION)
     check_secret_hash(client, name, responses.get("SECRET_HASH"))
     user = set_password(ctx, pool.record.id, user.username, password, "CONFIRMED")
-    return _signed_in(ctx, pool, client, user, pending.device_key)
+    return finish(ctx, pool, client, user, pending.device_key)

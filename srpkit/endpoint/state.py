@@ -5,6 +5,8 @@ store. ``MemoryStore`` forgets everything at exit; ``SQLiteStore`` keeps pools,
 app clients, users (salt and verifier, never a password), devices (their
 verifier configs) and each pool's token signing key, so a restarted server
 loses nothing. In-flight sign-ins (their ephemeral ``b``) are never stored.
+Refresh tokens are kept as grants: only a SHA-256 digest of each token, never
+the token itself, so a state file does not hold a token anyone could replay.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "PoolRecord",
     "PoolUser",
     "Record",
+    "RefreshGrant",
     "SQLiteStore",
     "StateFileError",
     "Store",
@@ -55,6 +58,9 @@ class PoolRecord:
     signing_key: str = field(default="", repr=False)
     # Keys the decoy challenges for unknown users (PreventUserExistenceErrors).
     decoy_key: str = field(default="", repr=False)
+    # SetUserPoolMfaConfig: OFF, ON or OPTIONAL, and whether TOTP is an enabled factor.
+    mfa_configuration: str = "OFF"
+    software_token_mfa: bool = False
 
 
 @dataclass
@@ -71,6 +77,10 @@ class AppClient:
     id_token_seconds: int = 3600
     auth_session_minutes: int = 3
     prevent_user_existence_errors: str = "LEGACY"
+    # RefreshTokenRotationType as CreateUserPoolClient / UpdateUserPoolClient carry it
+    # (Feature ENABLED or DISABLED, RetryGracePeriodSeconds 0-60); None: never set.
+    refresh_token_rotation: dict[str, Any] | None = None
+    refresh_token_seconds: int = 30 * 86400  # RefreshTokenValidity's default, 30 days
 
 
 @dataclass
@@ -87,6 +97,17 @@ class PoolUser:
     enabled: bool = True
     created: float = 0.0
     modified: float = 0.0
+    # Software-token MFA: the TOTP secret AssociateSoftwareToken issued (base32; a
+    # secret), whether VerifySoftwareToken confirmed it, the user's MFA preference,
+    # and the last time step whose code was accepted (a code is good once).
+    totp_secret: str | None = field(default=None, repr=False)
+    totp_pending: str | None = field(default=None, repr=False)  # associated, not yet verified
+    totp_verified: bool = False
+    software_token_mfa_enabled: bool = False
+    preferred_mfa: str | None = None
+    last_totp_step: int = -1
+    # GlobalSignOut: access tokens issued before this time (without origin_jti) are refused.
+    signed_out_at: float = 0.0
 
 
 @dataclass
@@ -104,14 +125,38 @@ class Device:
     last_authenticated: float | None = None
 
 
-Record = Union[PoolRecord, AppClient, PoolUser, Device]
+@dataclass
+class RefreshGrant:
+    """One refresh token, as its SHA-256 digest: who it signs in, and whether it still may.
+
+    ``origin_jti`` is the claim of every access and id token issued from it, so
+    revoking the grant refuses those too. ``replaced_at``: rotation handed out a
+    successor then; the token stays good for the client's grace period after.
+    """
+
+    pool_id: str
+    digest: str
+    client_id: str
+    username: str
+    origin_jti: str
+    created: float
+    expires: float
+    device_key: str | None = None
+    revoked: bool = False
+    replaced_at: float | None = None
+
+
+Record = PoolRecord | AppClient | PoolUser | Device | RefreshGrant
 # table, record type, key columns (from the record's fields)
 _TABLES: tuple[tuple[str, type[Any], tuple[str, ...]], ...] = (
     ("pools", PoolRecord, ("id",)),
     ("clients", AppClient, ("id",)),
     ("users", PoolUser, ("pool_id", "username")),
     ("devices", Device, ("pool_id", "key")),
+    ("grants", RefreshGrant, ("pool_id", "digest")),
 )
+# What ``load`` returns; grants come from ``load_grants`` (the context indexes them apart).
+_LOADED = frozenset({"pools", "clients", "users", "devices"})
 _TABLE_OF = {kind: (table, keys) for table, kind, keys in _TABLES}
 _TUPLE_FIELDS = frozenset({"username_attributes", "alias_attributes", "explicit_auth_flows"})
 _FORMAT = "srpkit-serve-state"
@@ -200,6 +245,10 @@ class Store:
 
     def load(self) -> list[Record]:
         """Every stored record: pools first, then clients, users and devices."""
+        return []
+
+    def load_grants(self) -> list[RefreshGrant]:
+        """Every stored refresh-token grant."""
         return []
 
     def put(self, record: Record) -> None:
@@ -300,13 +349,20 @@ class SQLiteStore(Store):
                 f"reads version {_VERSION}"
             )
 
+    def _rows(self, table: str, kind: type[Any]) -> list[Any]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT data FROM {table}").fetchall()  # noqa: S608
+        return [_from_json(kind, row[0], table, self._path) for row in rows]
+
     def load(self) -> list[Record]:
         records: list[Record] = []
-        with self._lock:
-            for table, kind, _ in _TABLES:
-                rows = self._db.execute(f"SELECT data FROM {table}").fetchall()  # noqa: S608
-                records.extend(_from_json(kind, row[0], table, self._path) for row in rows)
+        for table, kind, _ in _TABLES:
+            if table in _LOADED:
+                records.extend(self._rows(table, kind))
         return records
+
+    def load_grants(self) -> list[RefreshGrant]:
+        return self._rows("grants", RefreshGrant)
 
     def put(self, record: Record) -> None:
         table, keys = _TABLE_OF[type(record)]

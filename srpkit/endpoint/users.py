@@ -1,10 +1,12 @@
 """Users of a pool: AdminCreateUser, AdminSetUserPassword, AdminGetUser, AdminConfirmSignUp, SignUp.
 
-A pool keeps a user's salt and verifier, never the password.
+A pool keeps a user's salt and verifier, never the password. Also what the
+attribute updates share (``update_attributes``) and the UserType shape.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -13,6 +15,7 @@ from typing import Any
 from .._core.caps import MAX_PASSWORD, MAX_USERNAME
 from ..server import make_verifier
 from .context import Context, Pool, Request, Response
+from .mfa import user_mfa_fields
 from .refusals import check_secret_hash
 from .state import PoolUser
 from .wire import (
@@ -34,7 +37,12 @@ __all__ = [
     "admin_set_user_password",
     "set_password",
     "sign_up",
+    "update_attributes",
+    "user_type",
 ]
+# Changing one of these makes it unverified (its *_verified "false") unless the same
+# request sets that too: the new address has not been proven the user's.
+_VERIFIABLE = ("email", "phone_number")
 
 
 def _add_new_user(ctx: Context, pool: Pool, user: PoolUser, given: str) -> None:
@@ -95,7 +103,7 @@ def set_password(ctx: Context, pool_id: str, username: str, password: str, statu
     return user
 
 
-def _user_type(user: PoolUser, attributes_key: str) -> dict[str, Any]:
+def user_type(user: PoolUser, attributes_key: str) -> dict[str, Any]:
     attributes = [{"Name": "sub", "Value": user.sub}]
     attributes += [{"Name": k, "Value": v} for k, v in sorted(user.attributes.items())]
     return {
@@ -106,6 +114,32 @@ def _user_type(user: PoolUser, attributes_key: str) -> dict[str, Any]:
         "Enabled": user.enabled,
         "UserStatus": user.status,
     }
+
+
+def update_attributes(ctx: Context, pool: Pool, user: PoolUser, changes: Mapping[str, str]) -> None:
+    """Apply attribute ``changes`` to ``user`` and re-index its sign-in names (call with the lock held).
+
+    A name another user already signs in with is AliasExistsException, as
+    Cognito answers UpdateUserAttributes and AdminUpdateUserAttributes.
+    """
+    attributes = dict(user.attributes)
+    for attr in _VERIFIABLE:
+        flag = f"{attr}_verified"
+        if attr in changes and changes[attr] != attributes.get(attr) and flag not in changes:
+            attributes[flag] = "false"
+    attributes.update(changes)
+    candidate = dataclasses.replace(user, attributes=attributes)
+    for name in sign_in_names(pool.record, candidate):
+        other = pool.find(name)
+        if other is not None and other.username != user.username:
+            raise ServiceError(
+                "AliasExistsException",
+                "An account with the given email or phone number already exists.",
+            )
+    user.attributes = attributes
+    user.modified = ctx.clock()
+    pool.index(user)
+    ctx.put(user)
 
 
 def admin_create_user(ctx: Context, request: Request, region: str) -> Response:
@@ -123,7 +157,7 @@ def admin_create_user(ctx: Context, request: Request, region: str) -> Response:
         attributes=read_attributes(request),
         status="FORCE_CHANGE_PASSWORD",
     )
-    return {"User": _user_type(user, "Attributes")}
+    return {"User": user_type(user, "Attributes")}
 
 
 def admin_set_user_password(ctx: Context, request: Request, region: str) -> Response:
@@ -141,12 +175,12 @@ def admin_set_user_password(ctx: Context, request: Request, region: str) -> Resp
 
 
 def admin_get_user(ctx: Context, request: Request, region: str) -> Response:
-    """AdminGetUser."""
+    """AdminGetUser: the user, and their MFA settings (PreferredMfaSetting, UserMFASettingList)."""
     username = read_text(request, "Username", max_len=MAX_USERNAME)
     assert username is not None
     with ctx.lock:
         user = ctx.pool(request).user(username)
-        return _user_type(user, "UserAttributes")
+        return {**user_type(user, "UserAttributes"), **user_mfa_fields(user)}
 
 
 def admin_confirm_sign_up(ctx: Context, request: Request, region: str) -> Response:

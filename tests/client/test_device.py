@@ -10,7 +10,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from paths import DATA
 from pycognito import aws_srp
@@ -27,7 +27,10 @@ from srpkit import (
     pad_hex,
     secret_hash,
 )
+from srpkit._client.device import device_verifier_config
+from srpkit._core.caps import MAX_SALT_HEX, MAX_SMALL_A_BITS
 from srpkit._core.group import N
+from srpkit._core.srp import private_key, verifier
 
 KATS = json.loads((DATA / "device_kats.json").read_text())
 IMPLS = ("identity-js", "amplify")
@@ -201,9 +204,92 @@ def test_verifier_config_matches_pycognito(
 
 @pytest.mark.usefixtures("srp_backend")
 @given(
+    st_group_key,
+    st_device_key,
+    st.binary(min_size=1, max_size=64),
+    st.binary(min_size=1, max_size=64),
+)
+@settings(max_examples=20)
+def test_device_verifier_config_any_password_and_salt_matches_pycognito(
+    group: str, key: str, password: bytes, salt: bytes
+) -> None:
+    """Another client's password (any length) and salt (any length, leading zeros too) give pycognito's config."""
+    with mock.patch.object(aws_srp.os, "urandom", side_effect=[password, salt]):
+        their_password, theirs = aws_srp.generate_hash_device(group, key)
+    assert device_verifier_config(group, key, their_password, salt) == theirs
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_new_device_secret_is_device_verifier_config_of_its_draws() -> None:
+    """new_device_secret's config is the pure function's for the password and salt it drew."""
+    secret = new_device_secret(GROUP, DEVICE)
+    with mock.patch(
+        "srpkit._client.device.secrets.token_bytes", side_effect=[b"p" * 40, b"s" * 16]
+    ):
+        fixed = new_device_secret(GROUP, DEVICE)
+    assert fixed.verifier_config == device_verifier_config(
+        GROUP, DEVICE, base64.b64encode(b"p" * 40).decode(), b"s" * 16
+    )
+    assert secret.verifier_config != fixed.verifier_config
+
+
+# ryanmab/aws-cognito-srp, src/client/device.rs at ba60a20132cc3d33f6254705e57eafed9ae75a56,
+# test_password_verifier_responds_predictably: under cfg(test) the device password is the
+# base64 of 40 bytes of 0x01 and the salt the 32 ASCII bytes of "0101...01".
+RYANMAB_VERIFIER = (
+    "MlDC+806aWjrGBiwORRZRArlVzQm2cOadTDuNvXjLR2FVXmNw2aLKzYdBSLtUhVUs2FHx3JGcRLxH8QR"
+    "0+HYaMgNCysSaPaA+ornRiQLD/I1K5rJpf6WeAMv7R6wr+Nq6+TCun72ime0UZd/CJSlO2JQ4Jdq55VuvZpB"
+    "AZAhyEWDGmNQRe11WbxuO8tNSnsqSnUxn9+RYq+gXOAjdjv1Nn5zvFHTipZyOfUCYDoXtcjfbdkgzDwujTyb"
+    "7TKeUvqc98/CJoa5b34ukLURIOvVXVYnXCaU4ArYZaI/zNtEdKQqA44kW+ZJSWliFG9nm/H8T8a6rIdwims9"
+    "PZDau4Xm9968LqDdOB0bKOY8TyeL8merbkf0GPGculp9twCBKwVDcz10JRipDqFiU5byYeBPSj2ucX5TX+dc"
+    "BhbMqjXXhQNPL1fmd14n2VmmLLSAJm8Tss+h3eqMBsSc4UkzHlyX6MeqsqmEegFGTrmGoyID3LORfk0hzFCj"
+    "IpHJL6u+WCm1"
+)
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_ryanmab_published_verifier_reproduces_but_its_device_key_is_refused() -> None:
+    """Its 32-byte salt and verifier come out of srpkit's arithmetic; its key 'mock-device-key' is refused by name."""
+    password = base64.b64encode(b"\x01" * 40).decode()
+    salt = b"01" * 16
+    x = private_key(
+        int.from_bytes(salt, "big"), "mock-device-group-key", "mock-device-key", password
+    )
+    assert base64.b64encode(bytes.fromhex(pad_hex(verifier(x)))).decode() == RYANMAB_VERIFIER
+    with pytest.raises(InvalidInputError) as info:
+        device_verifier_config("mock-device-group-key", "mock-device-key", password, salt)
+    assert info.value.fields == ("device_key",)
+    config = device_verifier_config(GROUP, DEVICE, password, salt)
+    assert config["Salt"] == "MDEwMTAxMDEwMTAxMDEwMTAxMDEwMTAxMDEwMTAxMDE="
+
+
+@pytest.mark.parametrize(
+    ("password", "salt", "fields", "error"),
+    [
+        ("", b"s", ("device_password",), InvalidInputError),
+        ("pw", b"", ("salt",), InvalidInputError),
+        ("pw", b"s" * (MAX_SALT_HEX // 2 + 1), ("salt",), InvalidInputError),
+        ("pw", "73", ("salt",), ParameterTypeError),
+        (b"pw", b"s", ("device_password",), ParameterTypeError),
+    ],
+)
+def test_device_verifier_config_bad_arguments(
+    password: Any, salt: Any, fields: tuple[str, ...], error: type[SRPKitError]
+) -> None:
+    """An empty or non-str password, and an empty, oversized or non-bytes salt, are typed errors naming the field."""
+    with pytest.raises(error) as info:
+        device_verifier_config(GROUP, DEVICE, password, salt)
+    assert info.value.fields == fields
+
+
+@pytest.mark.usefixtures("srp_backend")
+@given(
     st_small_a, st_salt, st_big_b, st_group_key, st_device_key, st.binary(min_size=1, max_size=64)
 )
 @settings(max_examples=20)
+# a >= N, unreduced as pycognito, the JS clients and the .NET SDK use it (issue #16)
+@example(a=N + 3, salt=0x80, big_b=N + 5, group=GROUP, key=DEVICE, block=b"pw")
+@example(a=(1 << MAX_SMALL_A_BITS) - 1, salt=1, big_b=2, group=GROUP, key=DEVICE, block=b"x")
 def test_device_signature_matches_pycognito(
     a: int, salt: int, big_b: int, group: str, key: str, block: bytes
 ) -> None:
@@ -406,7 +492,7 @@ def test_challenge_must_be_a_mapping() -> None:
         ({"client_id": "bad-id"}, "client_id", InvalidInputError),
         ({"client_secret": 5}, "client_secret", ParameterTypeError),
         ({"small_a": 0}, "small_a", InvalidInputError),
-        ({"small_a": N}, "small_a", InvalidInputError),
+        ({"small_a": 1 << MAX_SMALL_A_BITS}, "small_a", InvalidInputError),
         ({"small_a": True}, "small_a", ParameterTypeError),
     ],
 )

@@ -20,6 +20,7 @@ from srpkit import (
     UserSRP,
     secret_hash,
 )
+from srpkit._core.caps import MAX_SMALL_A_BITS
 from srpkit._core.group import N
 
 POOL = "eu-west-1_Ab3dEfGh1"
@@ -87,6 +88,36 @@ def test_srp_a_matches_pycognito(a: int) -> None:
     expected = peer.calculate_a()
     srp_a = UserSRP(POOL, CLIENT, "bob", "pw", small_a=a).auth_parameters()["SRP_A"]
     assert srp_a == format(expected, "x")
+
+
+# The .NET SDK's TestAuthenticateUser a: new BigInteger(bytes) of 1024 little-endian bytes,
+# bytes[0] = 0 and every other byte 2 (8186 bits).
+DOTNET_A = int.from_bytes(bytes([2]) * 1023 + b"\x00", "big")
+
+
+@pytest.mark.usefixtures("srp_backend")
+@pytest.mark.parametrize(
+    "a", [N, N + 5, DOTNET_A, (1 << MAX_SMALL_A_BITS) - 1], ids=["N", "N+5", "dotnet", "cap"]
+)
+def test_a_at_or_above_n_is_used_unreduced(a: int) -> None:
+    """An a >= N signs exactly as pycognito (which, like the JS clients and .NET, never reduces a) does."""
+    srp = UserSRP(POOL, CLIENT, "bob", "pw", small_a=a)
+    assert srp.auth_parameters()["SRP_A"] == format(pow(2, a, N), "x")
+    params = challenge()
+    ours = srp.process_challenge(params, now=NOW)
+    assert ours["PASSWORD_CLAIM_SIGNATURE"] == pycognito_signature(
+        a,
+        0xAB * 0x01010101010101010101010101010101,
+        int(params["SRP_B"], 16),
+        "bob",
+        "pw",
+        ours["TIMESTAMP"],
+    )
+    # Reducing a mod N (the mistake an "a < N" rule invites) gives another S and signature;
+    # mod N - 1 would not (every base's order divides it), so that is no test of anything.
+    if a % N:
+        reduced = UserSRP(POOL, CLIENT, "bob", "pw", small_a=a % N)
+        assert reduced.process_challenge(params, now=NOW) != ours
 
 
 @pytest.mark.usefixtures("srp_backend")
@@ -252,8 +283,8 @@ def test_naive_now_is_rejected() -> None:
         ({"password": "x" * 257}, "password: 257 characters"),
         ({"password": "\udc80"}, "password: not valid Unicode"),
         ({"device_key": "nope"}, "device_key: not a device key"),
-        ({"small_a": 0}, "small_a: must satisfy"),
-        ({"small_a": N}, "small_a: must satisfy"),
+        ({"small_a": 0}, "small_a: must be at least 1"),
+        ({"small_a": 1 << MAX_SMALL_A_BITS}, "small_a: longer than"),
     ],
 )
 def test_bad_arguments(kwargs: dict[str, object], match: str) -> None:

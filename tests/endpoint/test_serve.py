@@ -8,6 +8,7 @@ import json
 import os
 import sqlite3
 import stat
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,6 +145,30 @@ def test_tokens_are_cognito_shaped_rs256_jwts(server: tuple[Any, Any, list[str]]
     conn.request("GET", f"/{pool_id}/.well-known/openid-configuration")
     assert json.loads(conn.getresponse().read())["jwks_uri"] == f"{issuer}/.well-known/jwks.json"
     conn.close()
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_aws_issuer_keeps_the_jwks_uri_local() -> None:
+    """With Cognito's issuer (``--issuer aws``), openid-configuration's jwks_uri still serves our keys."""
+    with running() as (handle, client, _):
+        handle.service.issuer_base = None  # what `srpkit serve --issuer aws` sets
+        pool_id, client_id, _ = make_pool(client)
+        add_user(client, pool_id, "aws")
+        tokens = sign_in(client, pool_id, client_id, "aws", PASSWORD)["AuthenticationResult"]
+        url = f"{handle.url}/{pool_id}/.well-known/openid-configuration"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            config = json.loads(answer.read())
+        issuer = f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}"
+        assert config["issuer"] == issuer
+        assert config["jwks_uri"] == f"{handle.url}/{pool_id}/.well-known/jwks.json"
+        keys = jwt.PyJWKClient(config["jwks_uri"])
+        claims = jwt.decode(
+            tokens["AccessToken"],
+            keys.get_signing_key_from_jwt(tokens["AccessToken"]).key,
+            algorithms=["RS256"],
+            issuer=config["issuer"],
+        )
+        assert claims["username"] == "aws"
 
 
 @pytest.mark.usefixtures("srp_backend")
@@ -347,7 +372,8 @@ def test_state_file_is_exclusive_and_checked(tmp_path: Path) -> None:
     foreign = tmp_path / "other.db"
     with sqlite3.connect(foreign) as db:
         db.execute("CREATE TABLE t (x)")
-    foreign.chmod(0o600)  # private, so the refusal is about its contents (#18 refuses others' modes)
+    # Private, so the refusal is about its contents (#18 refuses others' modes).
+    foreign.chmod(0o600)
     err = io.StringIO()
     status = main(
         ["serve", "--port", "0", "--state", str(foreign)],

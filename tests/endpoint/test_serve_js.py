@@ -13,9 +13,7 @@ from paths import REPO
 from serve_support import PASSWORD, add_user, make_pool, running
 
 # Every test here runs SRP arithmetic: under both backends.
-pytestmark = pytest.mark.usefixtures("srp_backend")
-
-pytestmark = pytest.mark.node
+pytestmark = [pytest.mark.usefixtures("srp_backend"), pytest.mark.node]
 
 ROOT = REPO
 SCRIPT = ROOT / "tests" / "node" / "endpoint_client.mjs"

@@ -84,6 +84,8 @@ def client_transcript(
     inner = hashlib.sha256(f"{x_realm}{x_user}:{password}".encode()).hexdigest()
     salt_hex = unpadded(int(SALT, 16)) if mistake == "salt_unpadded" else pad(int(SALT, 16))
     x = sha_hex(salt_hex + inner)
+    if mistake == "salt_as_ascii_hex":  # the SALT's hex text hashed as ASCII, not its bytes
+        x = int(hashlib.sha256(SALT.encode() + bytes.fromhex(inner)).hexdigest(), 16)
     k = 3 if mistake == "k_3" else sha_hex("00" + format(N, "x") + "02")
     premaster = pow(big_b - k * pow(2, x, N), a + u * x, N)
     s_hex = unpadded(premaster) if mistake == "hkdf_s_unpadded" else pad(premaster)
@@ -175,6 +177,7 @@ def test_pycognito_transcript_consistent() -> None:
     [
         "u_unpadded",
         "salt_unpadded",
+        "salt_as_ascii_hex",
         "k_3",
         "alias",
         "pool_id",
@@ -433,7 +436,7 @@ def test_official_client_transcripts_are_consistent(impl: str) -> None:
     ]
     results = jsref(json.dumps(requests))
     assert [r.get("error") for r in results] == [None, None]
-    for request, result in zip(requests, results):
+    for request, result in zip(requests, results, strict=True):
         transcript: dict[str, Any] = {
             "auth_parameters": {
                 "USERNAME": request.get("username", USER_ID),

@@ -9,8 +9,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from paths import REPO
@@ -61,7 +62,7 @@ def test_bundled_vectors_are_the_repository_files() -> None:
     shipped = {p.name: p.read_bytes() for p in bundled_vector_paths()}
     source = {p.name: p.read_bytes() for p in sorted(VECTORS.glob("*_test.json"))}
     assert shipped == source
-    assert len(shipped) == 5
+    assert len(shipped) == 8  # five of our own, three of other SDKs' published values
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
@@ -306,8 +307,9 @@ def test_check_reports_a_crash_without_a_traceback(monkeypatch: pytest.MonkeyPat
     [
         ("xyz", "a: not a hexadecimal number"),
         ("-1", "a: negative values are not allowed here"),
-        ("0", "a: outside 1 <= a < N"),
-        ("1" * 1537, "a: 1537 characters, more than the 1536 allowed"),
+        ("0", "a: must be at least 1"),
+        ("8" + "0" * 4096, "a: longer than 16384 bits (a cap that bounds work)"),
+        ("1" * 8193, "a: 8193 characters, more than the 8192 allowed"),
     ],
 )
 def test_unusable_vector_field_is_a_failure_not_a_rejection(a: str, detail: str) -> None:
@@ -347,3 +349,31 @@ def test_python_m_srpkit_vectors(tmp_path: Path) -> None:
         check=False,
     )
     assert Path(done.stdout.strip()) == bundled_vector_dir()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_load_vector_file_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    """The library loader itself (not only the CLI) refuses a FIFO or a device instead of waiting on it."""
+    fifo = tmp_path / "pipe_test.json"
+    os.mkfifo(fifo)
+    # A child process, so a regression blocks only it and the timeout ends it.
+    code = (
+        "import sys\n"
+        "from srpkit._tools.vectors import VectorFileError, load_vector_file\n"
+        "for path in sys.argv[1:]:\n"
+        "    try:\n"
+        "        load_vector_file(path)\n"
+        "    except VectorFileError as exc:\n"
+        "        print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(fifo), os.devnull],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.splitlines() == [
+        f"{fifo}: not a regular file",
+        f"{os.devnull}: not a regular file",
+    ]

@@ -18,7 +18,8 @@
 //    draw (e.g. uuid) gets real randomness.  After the op we require the queue
 //    to be exactly consumed, which proves the library drew what we expected.
 //    So `a` goes in as the library's own 128-byte draw (generateRandomSmallA /
-//    generateRandomBigInteger run for real); hence 0 <= a < 2^1024.
+//    generateRandomBigInteger run for real); a wider a is swapped in after the
+//    draw (see WIDE_SENTINEL below).
 //  * Clock: globalThis.Date is replaced by a wrapper whose no-argument
 //    constructor / Date.now() return the request's `instant`.
 //  * Network: identity-js -> CognitoUserPool.client.request replaced by a fake;
@@ -167,6 +168,51 @@ let ampRec = null;
 	};
 }
 
+// A wide a (>= 2^1024, as the .NET SDK's own unit test uses) cannot come from the
+// libraries' 128-byte draw. The draw still runs for real, fed WIDE_SENTINEL; the
+// BigInteger the library parses from exactly that draw's hex is then parsed from
+// the wide a instead (identity-js: generateRandomSmallA's result; amplify: the
+// fromString its generateRandomBigInteger calls). Everything after it (A = g^a
+// mod N, S with a + u*x, unreduced) is the libraries' own code.
+const WIDE_SENTINEL = new Uint8Array(128).fill(0x5a);
+const WIDE_SENTINEL_HEX = '5a'.repeat(128);
+let wideA = null;
+{
+	const P = AuthenticationHelper.prototype;
+	const origDraw = P.generateRandomSmallA;
+	P.generateRandomSmallA = function () {
+		const drawn = origDraw.call(this);
+		if (wideA === null || drawn.toString(16) !== WIDE_SENTINEL_HEX) return drawn;
+		const wide = new drawn.constructor(wideA, 16);
+		wideA = null;
+		return wide;
+	};
+	const origFromString = AmpBigInteger.prototype.fromString;
+	AmpBigInteger.prototype.fromString = function (text, radix) {
+		if (wideA !== null && radix === 16 && text === WIDE_SENTINEL_HEX) {
+			const wide = wideA;
+			wideA = null;
+			return origFromString.call(this, wide, radix);
+		}
+		return origFromString.call(this, text, radix);
+	};
+}
+// The bytes to feed for a: the draw itself, or (a >= 2^1024) the sentinel, arming the swap.
+function aDraw(hex) {
+	wideA = null;
+	if (typeof hex === 'string' && HEX_RE.test(hex) && hex.replace(/^0+/, '').length > 256) {
+		wideA = hex.replace(/^0+/, '');
+		return WIDE_SENTINEL;
+	}
+	return hexToBytes(hex, 128, 'a');
+}
+function checkWideUsed() {
+	if (wideA !== null) {
+		wideA = null;
+		throw new Error('jsref: the library did not parse its a draw where the wide a is swapped in');
+	}
+}
+
 // ---------------------------------------------------------------- helpers
 const HEX_RE = /^[0-9a-fA-F]+$/;
 // default a for device_verifier_config (its helper draws an unused a first); not 0, see hexToBytes
@@ -304,7 +350,7 @@ function idjsIntermediates(rec) {
 
 const idjsOps = {
 	async srp_a(req) {
-		forceRandom(hexToBytes(req.a, 128, 'a'));
+		forceRandom(aDraw(req.a));
 		const cap = {};
 		const pool = idjsPool(req.poolId ?? DEFAULT_POOL_ID, req.clientId ?? DEFAULT_CLIENT_ID, (op, p) => {
 			if (op === 'InitiateAuth') cap.init = p;
@@ -316,13 +362,14 @@ const idjsOps = {
 		);
 		expectCaptured(out, cap, 'init');
 		checkRandomConsumed();
+		checkWideUsed();
 		return { srpA: cap.init.AuthParameters.SRP_A };
 	},
 
 	async password_verifier(req) {
 		need(req, 'poolId', 'userIdForSrp', 'password', 'a', 'salt', 'srpB', 'secretBlock');
 		setInstant(req.instant);
-		forceRandom(hexToBytes(req.a, 128, 'a'));
+		forceRandom(aDraw(req.a));
 		const cap = {};
 		const pool = idjsPool(req.poolId, req.clientId ?? DEFAULT_CLIENT_ID, (op, p) => {
 			if (op === 'InitiateAuth') {
@@ -350,6 +397,7 @@ const idjsOps = {
 		);
 		expectCaptured(out, cap, 'resp');
 		checkRandomConsumed();
+		checkWideUsed();
 		const cr = cap.resp.ChallengeResponses;
 		return {
 			srpA: cap.init.AuthParameters.SRP_A,
@@ -363,7 +411,7 @@ const idjsOps = {
 	async device_password_verifier(req) {
 		need(req, 'deviceGroupKey', 'deviceKey', 'devicePassword', 'a', 'salt', 'srpB', 'secretBlock');
 		setInstant(req.instant);
-		forceRandom(hexToBytes(req.a, 128, 'a'));
+		forceRandom(aDraw(req.a));
 		const cap = {};
 		const pool = idjsPool(req.poolId ?? DEFAULT_POOL_ID, req.clientId ?? DEFAULT_CLIENT_ID, (op, p) => {
 			if (op === 'RespondToAuthChallenge' && p.ChallengeName === 'DEVICE_SRP_AUTH') {
@@ -386,6 +434,7 @@ const idjsOps = {
 		const out = await idjsRun((cb) => user.getDeviceResponse(cb));
 		expectCaptured(out, cap, 'resp');
 		checkRandomConsumed();
+		checkWideUsed();
 		const cr = cap.resp.ChallengeResponses;
 		return {
 			srpA: cap.init.ChallengeResponses.SRP_A,
@@ -439,6 +488,7 @@ const idjsOps = {
 			P.generateRandomString = origRandomString;
 		}
 		checkRandomConsumed();
+		checkWideUsed();
 		const cfg = cap.confirm.DeviceSecretVerifierConfig;
 		return {
 			passwordVerifier: cfg.PasswordVerifier,
@@ -552,7 +602,7 @@ const ampOps = {
 	async srp_a(req) {
 		const poolId = req.poolId ?? DEFAULT_POOL_ID;
 		ampConfigure(poolId, req.clientId ?? DEFAULT_CLIENT_ID);
-		forceRandom(hexToBytes(req.a, 128, 'a'));
+		forceRandom(aDraw(req.a));
 		const cap = {};
 		ampFetchHandler = (op, body) => {
 			if (op === 'InitiateAuth') cap.init = body;
@@ -563,6 +613,7 @@ const ampOps = {
 		);
 		ampExpectCaptured(out, cap, 'init');
 		checkRandomConsumed();
+		checkWideUsed();
 		return { srpA: cap.init.AuthParameters.SRP_A };
 	},
 
@@ -570,7 +621,7 @@ const ampOps = {
 		need(req, 'poolId', 'userIdForSrp', 'password', 'a', 'salt', 'srpB', 'secretBlock');
 		setInstant(req.instant);
 		ampConfigure(req.poolId, req.clientId ?? DEFAULT_CLIENT_ID);
-		forceRandom(hexToBytes(req.a, 128, 'a'));
+		forceRandom(aDraw(req.a));
 		const cap = {};
 		const challengeParameters = {
 			SALT: req.salt,
@@ -597,6 +648,7 @@ const ampOps = {
 		);
 		ampExpectCaptured(out, cap, 'resp');
 		checkRandomConsumed();
+		checkWideUsed();
 		const cr = cap.resp.ChallengeResponses;
 		const srpA = cap.init.AuthParameters.SRP_A;
 		return {
@@ -620,7 +672,7 @@ const ampOps = {
 	async device_password_verifier(req) {
 		need(req, 'deviceGroupKey', 'deviceKey', 'devicePassword', 'a', 'salt', 'srpB', 'secretBlock');
 		setInstant(req.instant);
-		forceRandom(hexToBytes(req.a, 128, 'a'));
+		forceRandom(aDraw(req.a));
 		const cap = {};
 		const challengeParameters = { SALT: req.salt, SRP_B: req.srpB, SECRET_BLOCK: req.secretBlock };
 		if (typeof req.challengeUsername === 'string') challengeParameters.USERNAME = req.challengeUsername;
@@ -649,6 +701,7 @@ const ampOps = {
 		);
 		ampExpectCaptured(out, cap, 'resp');
 		checkRandomConsumed();
+		checkWideUsed();
 		const cr = cap.resp.ChallengeResponses;
 		const srpA = cap.init.ChallengeResponses.SRP_A;
 		return {
@@ -712,6 +765,7 @@ const ampOps = {
 		}
 		if (!cap.confirm) throw new Error('flow ended without sending ConfirmDevice');
 		checkRandomConsumed();
+		checkWideUsed();
 		const cfg = cap.confirm.DeviceSecretVerifierConfig;
 		return {
 			passwordVerifier: cfg.PasswordVerifier,

@@ -51,6 +51,7 @@ from srpkit.__main__ import main
 from srpkit._cli import CommandIO
 from srpkit._client.requests import AUTH_FLOWS, CHALLENGE_NAMES
 from srpkit._core import backend as _arith
+from srpkit._core.caps import MAX_SMALL_A_BITS
 from srpkit._core.group import N
 from srpkit._tools.audit import AuditReport, audit_transcript
 from srpkit._tools.vectors import (
@@ -595,12 +596,17 @@ st_client_id = st.from_regex(r"[A-Za-z0-9_+]{1,40}", fullmatch=True)
 st_device_key = st.uuids().map(lambda u: f"us-west-2_{u}")
 st_group_key = st.text(st.characters(exclude_categories=NO_SURROGATES), min_size=1, max_size=20)
 # Any a in range, but mostly the clients' 1024-bit size: the reference computes g^a with pow.
+# An a >= N is valid and used unreduced (the official clients and the .NET SDK do), up to
+# the cap srpkit documents (caps.MAX_SMALL_A_BITS); past it is refused.
 st_small_a = st.one_of(
-    st.integers(1, (1 << 1024) - 1), st.integers(1, N - 1).filter(lambda a: a % 4 == 0)
+    st.integers(1, (1 << 1024) - 1),
+    st.integers(1, N - 1).filter(lambda a: a % 4 == 0),
+    st.integers(N, N << 64),
+    st.just((1 << MAX_SMALL_A_BITS) - 1),
 )
 st_bad_small = st.one_of(
     st.integers(max_value=0),
-    st.integers(min_value=N, max_value=N << 8),
+    st.integers(min_value=1 << MAX_SMALL_A_BITS, max_value=1 << (MAX_SMALL_A_BITS + 8)),
     st.booleans(),
     st.floats(),
     st.text(max_size=4),

@@ -229,9 +229,7 @@ def test_wrong_password_is_exit_1_without_traceback_or_password(serve: Serve) ->
     assert line.endswith("NotAuthorizedException: Incorrect username or password.")
 
 
-def test_usage_errors_are_exit_2_and_ask_nothing(
-    serve: Serve, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_usage_errors_are_exit_2_and_ask_nothing(serve: Serve) -> None:
     """No password (stdin not a terminal), a malformed pool id, --password: exit 2, no request sent."""
     pool_id, client_id, _ = make_pool(serve.client)
     before = len(serve.log)
@@ -244,8 +242,9 @@ def test_usage_errors_are_exit_2_and_ask_nothing(
     empty = run_main(args_for(serve, pool_id, client_id, "erin", "--password-stdin"), stdin="")
     assert "--password-stdin" in assert_clean_failure(empty, 2)
     argv = args_for(serve, pool_id, client_id, "erin", "--password", PASSWORD)
-    assert login_cli.main(argv, CommandIO(io.StringIO(), io.StringIO(), io.StringIO(), {})) == 2
-    assert "unrecognized arguments: --password" in capsys.readouterr().err  # argparse's own line
+    err = io.StringIO()
+    assert login_cli.main(argv, CommandIO(io.StringIO(), io.StringIO(), err, {})) == 2
+    assert "unrecognized arguments: --password" in err.getvalue()  # argparse's own line
     assert len(serve.log) == before
 
 

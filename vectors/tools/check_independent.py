@@ -32,8 +32,9 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # RFC 3526, section 4: the 3072-bit MODP group; Cognito uses it with g = 2.
 N = int(

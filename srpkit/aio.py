@@ -30,11 +30,17 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
-from ._client.calls import confirm_device_call, read_confirm_device, read_refresh, refresh_call
+from ._client.calls import (
+    confirm_device_call,
+    read_confirm_device,
+    read_refresh,
+    refresh_call,
+    refresh_pool,
+)
 from ._client.journey import FLOWS, Call, SignIn, check_client
 from ._client.results import Answer, AuthResult, Challenge, ConfirmedDevice, DeviceCredentials
 from ._core.checks import region_of
-from ._core.errors import MissingDependencyError, ParameterTypeError
+from ._core.errors import MissingDependencyError
 
 __all__ = [
     "FLOWS",
@@ -228,11 +234,7 @@ async def refresh(
     if client is not None:
         check_client(client, (call.operation.method,), "aiobotocore")
         return read_refresh(call, await _send(client, call), username=username)
-    if pool_id is None:
-        raise ParameterTypeError(
-            "pool_id: needed (for its region) when no client is passed", fields=("pool_id",)
-        )
-    async with cognito_client(pool_id, endpoint_url=endpoint_url) as made:
+    async with cognito_client(refresh_pool(pool_id), endpoint_url=endpoint_url) as made:
         return read_refresh(call, await _send(made, call), username=username)
 
 

@@ -42,11 +42,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._client.calls import confirm_device_call, read_confirm_device, read_refresh, refresh_call
+from ._client.calls import (
+    confirm_device_call,
+    read_confirm_device,
+    read_refresh,
+    refresh_call,
+    refresh_pool,
+)
 from ._client.journey import FLOWS, Call, SignIn, check_client
 from ._client.results import Answer, AuthResult, Challenge, ConfirmedDevice, DeviceCredentials
 from ._core.checks import region_of
-from ._core.errors import MissingDependencyError, ParameterTypeError
+from ._core.errors import MissingDependencyError
 
 __all__ = [
     "FLOWS",
@@ -245,11 +251,7 @@ def refresh(
         client_metadata=client_metadata,
     )
     if client is None:
-        if pool_id is None:
-            raise ParameterTypeError(
-                "pool_id: needed (for its region) when no client is passed", fields=("pool_id",)
-            )
-        client = cognito_client(pool_id, endpoint_url=endpoint_url)
+        client = cognito_client(refresh_pool(pool_id), endpoint_url=endpoint_url)
     check_client(client, (call.operation.method,), "boto3")
     return read_refresh(call, _send(client, call), username=username)
 

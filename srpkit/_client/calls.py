@@ -13,13 +13,20 @@ from typing import Any
 from .._core.caps import MAX_DEVICE_NAME, MAX_TOKEN
 from .._core.checks import Problems, check_device_group_key, check_device_key
 from .._core.encoding import require_str, utf8_field
+from .._core.errors import InvalidInputError
 from .device import DeviceSecret, new_device_secret
 from .journey import Call, Operation
 from .refresh import get_tokens_from_refresh_token_request, refresh_request
 from .responses import read_confirm_device_response, read_tokens_response
 from .results import AuthResult, ConfirmedDevice
 
-__all__ = ["confirm_device_call", "read_confirm_device", "read_refresh", "refresh_call"]
+__all__ = [
+    "confirm_device_call",
+    "read_confirm_device",
+    "read_refresh",
+    "refresh_call",
+    "refresh_pool",
+]
 
 
 def refresh_call(
@@ -57,6 +64,15 @@ def refresh_call(
         client_metadata=client_metadata,
     )
     return Call(Operation.INITIATE_AUTH, body)
+
+
+def refresh_pool(pool_id: str | None) -> str:
+    """The pool id (or region) a refresh without a client is sent to: required then, as its region."""
+    if pool_id is None:
+        raise InvalidInputError(
+            "pool_id: needed (for its region) when no client is passed", fields=("pool_id",)
+        )
+    return pool_id
 
 
 def read_refresh(call: Call, response: object, *, username: str | None) -> AuthResult:

@@ -307,3 +307,20 @@ def test_reprs_hide_secrets() -> None:
         call.body["AuthParameters"]["SRP_A"],
     ):
         assert secret not in shown
+
+
+@pytest.mark.parametrize("driver", ["aws", "aio"])
+def test_refresh_without_client_or_pool_is_refused_before_sending(driver: str) -> None:
+    """No client and no pool id: nothing says where to send, so a typed error names pool_id."""
+    import asyncio  # noqa: PLC0415 - only this test needs it
+
+    from srpkit import aio, aws  # noqa: PLC0415
+
+    args = {"client_id": CLIENT_ID, "refresh_token": "r" * 40}
+    with pytest.raises(InvalidInputError) as err:
+        if driver == "aws":
+            aws.refresh(**args)
+        else:
+            asyncio.run(aio.refresh(**args))
+    assert err.value.fields == ("pool_id",)
+    assert "r" * 40 not in str(err.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -76,7 +77,10 @@ def main(argv: Sequence[str] | None = None, io: CommandIO | None = None) -> int:
         print(f"srpkit: error: {problem}", file=io.stderr)
         return 2
     try:
-        args = _parser(io).parse_args(argv)
+        # argparse prints --help and usage errors to sys.stdout / sys.stderr itself,
+        # not to the streams a caller hands main().
+        with contextlib.redirect_stderr(io.stderr), contextlib.redirect_stdout(io.stdout):
+            args = _parser(io).parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on usage errors
         return exc.code if isinstance(exc.code, int) else 2
     try:

@@ -8,13 +8,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .._tools.vector_pool import MAX_JOBS, MIN_PARALLEL_TESTS, check_files, usable_cores
 from .._tools.vectors import (
     GroupReport,
     VectorFile,
     VectorFileError,
     bundled_vector_dir,
     bundled_vector_paths,
-    check_file,
     load_vector_file,
 )
 from . import CommandIO, UsageError
@@ -47,6 +47,15 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="vector files, or directories of *_test.json files (default: the bundled vectors)",
     )
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help=f"worker processes (default: one per usable core; 1: none). Runs of fewer than "
+        f"{MIN_PARALLEL_TESTS} SRP tests are checked in this process",
+    )
     check.set_defaults(run=run_check)
     where = actions.add_parser(
         "path",
@@ -55,6 +64,17 @@ def register(commands: Any) -> None:
         "in its schema/ subdirectory), for other implementations to read.",
     )
     where.set_defaults(run=run_path)
+
+
+def _jobs(text: str) -> int:
+    """A --jobs value: a whole number of processes from 1 to MAX_JOBS."""
+    try:
+        jobs = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= jobs <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_JOBS}, not {jobs}")
+    return jobs
 
 
 def _shown(path: Path) -> str:
@@ -112,11 +132,11 @@ def run_check(args: argparse.Namespace, io: CommandIO) -> int:
     """Check the files (every one is loaded and shape-checked before any test runs)."""
     files = _load(args.files)
     passed = failed = 0
-    for vectors in files:
-        for report in check_file(vectors):
-            _report(report, io)
-            passed += report.passed
-            failed += len(report.failed)
+    jobs = args.jobs if args.jobs is not None else min(usable_cores(), MAX_JOBS)
+    for report in check_files(files, jobs=jobs):
+        _report(report, io)
+        passed += report.passed
+        failed += len(report.failed)
     print(f"{passed} passed, {failed} failed", file=io.stdout)
     if passed + failed == 0:
         # "0 passed" from a wrong folder or an empty file would read as success.

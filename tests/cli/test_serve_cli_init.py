@@ -129,7 +129,7 @@ def test_a_bad_init_file_exits_2_naming_the_field(tmp_path: Path) -> None:
     assert "short" not in err and "Traceback" not in err
 
 
-def test_issuer_option_is_a_closed_choice(capsys: pytest.CaptureFixture[str]) -> None:
-    """--issuer takes local or aws only (argparse's usage error, exit 2)."""
-    status, _, _ = run_main("serve", "--issuer", "cognito")
-    assert status == 2 and "invalid choice: 'cognito'" in capsys.readouterr().err
+def test_issuer_option_is_a_closed_choice() -> None:
+    """--issuer takes local or aws only (argparse's usage error, exit 2, on the command's stderr)."""
+    status, _, err = run_main("serve", "--issuer", "cognito")
+    assert status == 2 and "invalid choice: 'cognito'" in err

@@ -377,3 +377,10 @@ def test_load_vector_file_refuses_a_fifo_without_blocking(tmp_path: Path) -> Non
         f"{fifo}: not a regular file",
         f"{os.devnull}: not a regular file",
     ]
+
+
+def test_readme_states_the_bundled_test_count() -> None:
+    """The README's 'holds N Wycheproof-shaped tests' is the number of tests srpkit ships."""
+    total = sum(bundled(p.name).number_of_tests for p in bundled_vector_paths())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"`vectors/` holds {total:,} Wycheproof-shaped tests" in readme

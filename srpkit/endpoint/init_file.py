@@ -13,13 +13,22 @@ installed) is one object::
                              "explicit_auth_flows": ["ALLOW_USER_SRP_AUTH"],
                              "prevent_user_existence_errors": "ENABLED",
                              "access_token_minutes": 60, "id_token_minutes": 60,
-                             "auth_session_minutes": 3}],
+                             "auth_session_minutes": 3,
+                             "RefreshTokenValidity": 12,
+                             "TokenValidityUnits": {"RefreshToken": "hours"},
+                             "RefreshTokenRotation": {"Feature": "ENABLED",
+                                                      "RetryGracePeriodSeconds": 10}}],
                 "users": [{"username": "alice", "password": "...",
                            "attributes": {"email": "alice@example.com"}}]}]}
 
 Only ``pools[].name``, ``clients[].name``, ``users[].username`` and
 ``users[].password`` are required; users are created CONFIRMED. A client's
 ``secret`` is true (generate one), false / absent (none) or the secret itself.
+A client may also carry CreateUserPoolClient's own AccessTokenValidity,
+IdTokenValidity, RefreshTokenValidity, TokenValidityUnits and
+RefreshTokenRotation, checked by the code that checks that operation's
+(``pools.read_token_settings``); ``access_token_minutes`` / ``id_token_minutes``
+are the short forms of the first two, so a client gives one form or the other.
 Every problem is an ``InitFileError`` naming the file and the field
 (``pools[0].clients[1].secret``), never a value: the file may hold passwords.
 A file holding a password or a client secret must be readable by its owner
@@ -34,14 +43,14 @@ import importlib
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .._core.errors import InvalidInputError, SRPKitError
 from .._core.jsonio import JSONTextError, load_json
-from .pools import ALLOW_FLOWS, DEFAULT_FLOWS
+from .pools import ALLOW_FLOWS, DEFAULT_FLOWS, TOKEN_MEMBERS, TokenSettings, read_token_settings
 from .service import CognitoService, ServiceError
 from .wire import STANDARD_ATTRIBUTES, new_client_secret
 
@@ -68,6 +77,13 @@ _POLICY_KEYS = {
     "TemporaryPasswordValidityDays": int,
 }
 _DEVICE_KEYS = ("ChallengeRequiredOnNewDevice", "DeviceOnlyRememberedOnUserPrompt")
+# The members of TOKEN_MEMBERS' two maps (TokenValidityUnitsType, RefreshTokenRotationType).
+_TOKEN_MAPS = {
+    "TokenValidityUnits": ("AccessToken", "IdToken", "RefreshToken"),
+    "RefreshTokenRotation": ("Feature", "RetryGracePeriodSeconds"),
+}
+_MAP_OF = {member: key for key, members in _TOKEN_MAPS.items() for member in members}
+_DEFAULT_TOKENS = TokenSettings()
 _T = TypeVar("_T")
 
 
@@ -93,9 +109,8 @@ class ClientSpec:
     secret: str | bool = field(default=False, repr=False)
     explicit_auth_flows: tuple[str, ...] = DEFAULT_FLOWS
     prevent_user_existence_errors: str = "LEGACY"
-    access_token_seconds: int = 3600
-    id_token_seconds: int = 3600
     auth_session_minutes: int = 3
+    tokens: TokenSettings = _DEFAULT_TOKENS
 
 
 @dataclass(frozen=True)
@@ -223,6 +238,44 @@ def _devices(f: _Fields) -> dict[str, bool] | None:
     return {key: d.flag(key, False) for key in _DEVICE_KEYS}
 
 
+def _short_form(f: _Fields, key: str, member: str) -> int | None:
+    """Seconds from ``key``, the short form (minutes) of ``member``; None when absent."""
+    minutes = f.number(key, 5, 1440, 60)
+    if key not in f.value:
+        return None
+    if member in f.value:
+        raise f.error(f"{f.where}.{member}", f"give {member} or {key}, not both")
+    return 60 * minutes
+
+
+def _tokens(f: _Fields) -> TokenSettings:
+    """The client's token lifetimes and rotation, checked as CreateUserPoolClient checks them."""
+    for key, members in _TOKEN_MAPS.items():
+        if f.value.get(key) is not None:
+            _Fields(f.path, f"{f.where}.{key}", f.value[key], members)  # a typo is no default
+    try:
+        tokens = read_token_settings({k: f.value[k] for k in TOKEN_MEMBERS if k in f.value})
+    except ServiceError as exc:
+        message = exc.message
+    else:
+        access = _short_form(f, "access_token_minutes", "AccessTokenValidity")
+        id_token = _short_form(f, "id_token_minutes", "IdTokenValidity")
+        return replace(
+            tokens,
+            access_token_seconds=access or tokens.access_token_seconds,
+            id_token_seconds=id_token or tokens.id_token_seconds,
+        )
+    # The refusal starts with the member it refuses ("TokenValidityUnits.IdToken: ..."):
+    # that member's path in the file is the field named. A member of one of the maps may
+    # come without its map (read_rotation's "RetryGracePeriodSeconds: ..."): it is put back.
+    member, _, reason = message.partition(": ")
+    if reason and member in _MAP_OF:
+        member = f"{_MAP_OF[member]}.{member}"
+    if reason and member.split(".")[0] in TOKEN_MEMBERS:
+        raise f.error(f"{f.where}.{member}", reason)
+    raise f.error(f.where, message)
+
+
 def _client(path: str, where: str, value: object) -> ClientSpec:
     known = (
         "name",
@@ -233,6 +286,7 @@ def _client(path: str, where: str, value: object) -> ClientSpec:
         "access_token_minutes",
         "id_token_minutes",
         "auth_session_minutes",
+        *TOKEN_MEMBERS,
     )
     f = _Fields(path, where, value, known)
     secret = f.value.get("secret", False)
@@ -249,9 +303,8 @@ def _client(path: str, where: str, value: object) -> ClientSpec:
         secret=secret,
         explicit_auth_flows=f.names("explicit_auth_flows", ALLOW_FLOWS) or DEFAULT_FLOWS,
         prevent_user_existence_errors=prevent,
-        access_token_seconds=60 * f.number("access_token_minutes", 5, 1440, 60),
-        id_token_seconds=60 * f.number("id_token_minutes", 5, 1440, 60),
         auth_session_minutes=f.number("auth_session_minutes", 3, 15, 3),
+        tokens=_tokens(f),
     )
 
 
@@ -406,6 +459,24 @@ def _make_pool(service: CognitoService, pool: PoolSpec) -> tuple[str, bool]:
     return record.id, False
 
 
+def _client_settings(client: ClientSpec) -> dict[str, Any]:
+    """The client's settings as UpdateUserPoolClient members (every one: it resets those not sent)."""
+    tokens = client.tokens
+    body: dict[str, Any] = {
+        "ClientName": client.name,
+        "ExplicitAuthFlows": list(client.explicit_auth_flows),
+        "PreventUserExistenceErrors": client.prevent_user_existence_errors,
+        "AuthSessionValidity": client.auth_session_minutes,
+        "AccessTokenValidity": tokens.access_token_seconds,
+        "IdTokenValidity": tokens.id_token_seconds,
+        "RefreshTokenValidity": tokens.refresh_token_seconds,
+        "TokenValidityUnits": dict.fromkeys(("AccessToken", "IdToken", "RefreshToken"), "seconds"),
+    }
+    if tokens.refresh_token_rotation is not None:
+        body["RefreshTokenRotation"] = dict(tokens.refresh_token_rotation)
+    return body
+
+
 def _make_client(
     service: CognitoService, pool_id: str, client: ClientSpec
 ) -> tuple[str, str, bool]:
@@ -427,11 +498,19 @@ def _make_client(
         client_id=client.id,
         secret=secret,
         explicit_auth_flows=client.explicit_auth_flows,
-        access_token_seconds=client.access_token_seconds,
-        id_token_seconds=client.id_token_seconds,
+        access_token_seconds=client.tokens.access_token_seconds,
+        id_token_seconds=client.tokens.id_token_seconds,
         auth_session_minutes=client.auth_session_minutes,
         prevent_user_existence_errors=client.prevent_user_existence_errors,
     )
+    refresh = (client.tokens.refresh_token_seconds, client.tokens.refresh_token_rotation)
+    if refresh != (_DEFAULT_TOKENS.refresh_token_seconds, None):
+        # CognitoService.create_client takes no refresh token lifetime or rotation: they are
+        # set as UpdateUserPoolClient sets them (checked already, by the same code, at read).
+        service.handle(
+            "UpdateUserPoolClient",
+            {"UserPoolId": pool_id, "ClientId": made.id, **_client_settings(client)},
+        )
     return client.name, made.id, made.secret is not None
 
 

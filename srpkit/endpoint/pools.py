@@ -28,6 +28,8 @@ __all__ = [
     "ALLOW_FLOWS",
     "DEFAULT_FLOWS",
     "NO_REQUIREMENTS",
+    "TOKEN_MEMBERS",
+    "TokenSettings",
     "create_client",
     "create_pool",
     "create_user_pool",
@@ -38,6 +40,7 @@ __all__ = [
     "describe_user_pool_client",
     "list_user_pool_clients",
     "list_user_pools",
+    "read_token_settings",
     "update_user_pool_client",
 ]
 
@@ -204,6 +207,41 @@ def _token_seconds(request: Request, validity: _Validity) -> int:
     return seconds
 
 
+# The CreateUserPoolClient / UpdateUserPoolClient members read_token_settings reads.
+TOKEN_MEMBERS = (
+    "AccessTokenValidity",
+    "IdTokenValidity",
+    "RefreshTokenValidity",
+    "TokenValidityUnits",
+    "RefreshTokenRotation",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class TokenSettings:
+    """An app client's token lifetimes (seconds) and refresh token rotation (None: off)."""
+
+    access_token_seconds: int = _ACCESS.default
+    id_token_seconds: int = _ID.default
+    refresh_token_seconds: int = _REFRESH.default
+    refresh_token_rotation: dict[str, Any] | None = None
+
+
+def read_token_settings(request: Request) -> TokenSettings:
+    """The TOKEN_MEMBERS of a CreateUserPoolClient / UpdateUserPoolClient request, checked.
+
+    The one home of these checks: the two operations and ``srpkit serve --init``
+    all read them here. A refusal is a ServiceError whose message starts with the
+    member it refuses.
+    """
+    return TokenSettings(
+        access_token_seconds=_token_seconds(request, _ACCESS),
+        id_token_seconds=_token_seconds(request, _ID),
+        refresh_token_seconds=_token_seconds(request, _REFRESH),
+        refresh_token_rotation=read_rotation(request),
+    )
+
+
 def _in_units(seconds: int, largest: str) -> tuple[int, str]:
     """``seconds`` in the largest unit up to ``largest`` that holds it exactly."""
     names = list(_UNIT_SECONDS)
@@ -327,18 +365,19 @@ def create_user_pool_client(ctx: Context, request: Request, region: str) -> Resp
         raise ServiceError(
             "InvalidParameterException", "PreventUserExistenceErrors: LEGACY or ENABLED"
         )
+    tokens = read_token_settings(request)
     client = create_client(
         ctx,
         pool_id,
         name,
         secret=new_client_secret() if read_bool(request, "GenerateSecret", False) else None,
         explicit_auth_flows=flows,
-        access_token_seconds=_token_seconds(request, _ACCESS),
-        id_token_seconds=_token_seconds(request, _ID),
+        access_token_seconds=tokens.access_token_seconds,
+        id_token_seconds=tokens.id_token_seconds,
         auth_session_minutes=read_int(request, "AuthSessionValidity", 3, 15) or 3,
         prevent_user_existence_errors=prevent,
-        refresh_token_seconds=_token_seconds(request, _REFRESH),
-        refresh_token_rotation=read_rotation(request),
+        refresh_token_seconds=tokens.refresh_token_seconds,
+        refresh_token_rotation=tokens.refresh_token_rotation,
     )
     return {"UserPoolClient": _described_client(client)}
 
@@ -425,16 +464,17 @@ def update_user_pool_client(ctx: Context, request: Request, region: str) -> Resp
         raise ServiceError(
             "InvalidParameterException", "PreventUserExistenceErrors: LEGACY or ENABLED"
         )
+    tokens = read_token_settings(request)
     updated = dataclasses.replace(
         client,
         name=name,
         explicit_auth_flows=flows,
-        access_token_seconds=_token_seconds(request, _ACCESS),
-        id_token_seconds=_token_seconds(request, _ID),
+        access_token_seconds=tokens.access_token_seconds,
+        id_token_seconds=tokens.id_token_seconds,
         auth_session_minutes=read_int(request, "AuthSessionValidity", 3, 15) or 3,
         prevent_user_existence_errors=prevent,
-        refresh_token_seconds=_token_seconds(request, _REFRESH),
-        refresh_token_rotation=read_rotation(request),
+        refresh_token_seconds=tokens.refresh_token_seconds,
+        refresh_token_rotation=tokens.refresh_token_rotation,
     )
     with ctx.lock:
         pool, _ = _pool_client(ctx, request)  # again: a DeleteUserPoolClient meanwhile wins

@@ -12,6 +12,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from botocore.exceptions import ClientError
 
 from srpkit.aws import authenticate
 from srpkit.endpoint.http import serve_in_thread
@@ -238,3 +239,174 @@ def test_yaml_when_pyyaml_is_installed(tmp_path: Path) -> None:
         pytest.raises(InitFileError, match="YAML needs PyYAML"),
     ):
         read_init_file(write(tmp_path, text, name="init.yaml"))
+
+
+# CreateUserPoolClient's own token members, as an init file's client may carry them.
+TOKEN_SETTINGS: dict[str, Any] = {
+    "AccessTokenValidity": 2,
+    "IdTokenValidity": 30,
+    "RefreshTokenValidity": 12,
+    "TokenValidityUnits": {"AccessToken": "hours", "IdToken": "minutes", "RefreshToken": "hours"},
+    "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
+}
+ROTATING_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def one_client(**entry: Any) -> dict[str, Any]:
+    """An init document of one pool with one client ``entry`` (and its name)."""
+    return {"pools": [{"name": "p", "clients": [{"name": "c", **entry}]}]}
+
+
+def test_token_settings_are_set_as_create_user_pool_client_sets_them(tmp_path: Path) -> None:
+    """Each token member of a client entry is read back by DescribeUserPoolClient as the API's own client's."""
+    document = {
+        "pools": [
+            {
+                "name": "p",
+                "id": POOL_ID,
+                "clients": [{"name": "c", "id": CLIENT_ID, **TOKEN_SETTINGS}, {"name": "plain"}],
+            }
+        ]
+    }
+    spec = read_init_file(write(tmp_path, document))
+    with serve_in_thread() as handle:
+        apply_init(handle.service, spec)
+        client = boto_client(handle.url)
+        made = client.describe_user_pool_client(UserPoolId=POOL_ID, ClientId=CLIENT_ID)
+        made = made["UserPoolClient"]
+        assert (made["AccessTokenValidity"], made["TokenValidityUnits"]["AccessToken"]) in {
+            (2, "hours"),
+            (120, "minutes"),
+        }
+        assert made["IdTokenValidity"] == 30
+        assert made["TokenValidityUnits"]["IdToken"] == "minutes"
+        assert made["RefreshTokenValidity"] == 12
+        assert made["TokenValidityUnits"]["RefreshToken"] == "hours"
+        assert made["RefreshTokenRotation"] == TOKEN_SETTINGS["RefreshTokenRotation"]
+        # The same members sent to CreateUserPoolClient: the same client, but for ids and dates.
+        api = client.create_user_pool_client(UserPoolId=POOL_ID, ClientName="c", **TOKEN_SETTINGS)
+        same = ("ClientId", "CreationDate", "LastModifiedDate")
+        assert {k: v for k, v in made.items() if k not in same} == {
+            k: v for k, v in api["UserPoolClient"].items() if k not in same
+        }
+        # A client that sets none keeps CreateUserPoolClient's defaults: 1 hour, 1 hour, 30 days.
+        plain_id = next(
+            c["ClientId"]
+            for c in client.list_user_pool_clients(UserPoolId=POOL_ID)["UserPoolClients"]
+            if c["ClientName"] == "plain"
+        )
+        plain = client.describe_user_pool_client(UserPoolId=POOL_ID, ClientId=plain_id)
+        plain = plain["UserPoolClient"]
+        assert (plain["RefreshTokenValidity"], plain["TokenValidityUnits"]["RefreshToken"]) == (
+            30,
+            "days",
+        )
+        assert "RefreshTokenRotation" not in plain
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_rotation_from_the_init_file_rotates_refresh_tokens(tmp_path: Path) -> None:
+    """With RefreshTokenRotation ENABLED from the file, GetTokensFromRefreshToken hands out a new refresh token."""
+    rotation = {"Feature": "ENABLED", "RetryGracePeriodSeconds": 0}
+    document = {
+        "pools": [
+            {
+                "name": "p",
+                "id": POOL_ID,
+                "clients": [
+                    {
+                        "name": "c",
+                        "id": CLIENT_ID,
+                        "explicit_auth_flows": ROTATING_FLOWS,
+                        "AccessTokenValidity": 10,
+                        "TokenValidityUnits": {"AccessToken": "minutes"},
+                        "RefreshTokenRotation": rotation,
+                    }
+                ],
+                "users": [{"username": "alice", "password": USER_PASSWORD}],
+            }
+        ]
+    }
+    spec = read_init_file(write(tmp_path, document))
+    with serve_in_thread() as handle:
+        apply_init(handle.service, spec)
+        client = boto_client(handle.url)
+        signed = client.initiate_auth(
+            ClientId=CLIENT_ID,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": USER_PASSWORD},
+        )["AuthenticationResult"]
+        assert signed["ExpiresIn"] == 600  # the file's AccessTokenValidity reached the tokens
+        renewed = client.get_tokens_from_refresh_token(
+            ClientId=CLIENT_ID, RefreshToken=signed["RefreshToken"]
+        )["AuthenticationResult"]
+        assert renewed["RefreshToken"]
+        assert renewed["RefreshToken"] != signed["RefreshToken"]
+        # Rotation is on: the refresh that keeps the token is refused, as Cognito refuses it.
+        with pytest.raises(ClientError) as caught:
+            client.initiate_auth(
+                ClientId=CLIENT_ID,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": renewed["RefreshToken"]},
+            )
+        assert caught.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "reason"),
+    [
+        (
+            {"AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "minutes"}},
+            "AccessTokenValidity",
+            "must be between 5 minutes and 1 day",
+        ),
+        ({"IdTokenValidity": 0}, "IdTokenValidity", "must be between 1 and 86400"),
+        ({"RefreshTokenValidity": "30"}, "RefreshTokenValidity", "expected an integer"),
+        (
+            {"RefreshTokenValidity": 3651},
+            "RefreshTokenValidity",
+            "must be between 60 minutes and 10 years",
+        ),
+        (
+            {"TokenValidityUnits": {"IdToken": "weeks"}},
+            "TokenValidityUnits.IdToken",
+            "one of seconds, minutes, hours, days",
+        ),
+        (
+            {"TokenValidityUnits": {"Refresh": "days"}},
+            "TokenValidityUnits.Refresh",
+            "unknown field (known: AccessToken, IdToken, RefreshToken)",
+        ),
+        ({"TokenValidityUnits": "days"}, "TokenValidityUnits", "expected an object"),
+        (
+            {"RefreshTokenRotation": {"Feature": "ON"}},
+            "RefreshTokenRotation.Feature",
+            "ENABLED or DISABLED",
+        ),
+        (
+            {"RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 61}},
+            "RefreshTokenRotation.RetryGracePeriodSeconds",
+            "must be between 0 and 60",
+        ),
+        (
+            {"RefreshTokenRotation": {"Feature": "ENABLED", "Grace": 5}},
+            "RefreshTokenRotation.Grace",
+            "unknown field (known: Feature, RetryGracePeriodSeconds)",
+        ),
+        (
+            {"access_token_minutes": 30, "AccessTokenValidity": 1},
+            "AccessTokenValidity",
+            "give AccessTokenValidity or access_token_minutes, not both",
+        ),
+    ],
+)
+def test_a_bad_token_setting_is_named(
+    tmp_path: Path, entry: dict[str, Any], field: str, reason: str
+) -> None:
+    """A token member CreateUserPoolClient would refuse is an InitFileError naming its path in the file."""
+    path = write(tmp_path, one_client(**entry))
+    with pytest.raises(InitFileError) as caught:
+        read_init_file(path)
+    assert str(caught.value) == f"{path}: pools[0].clients[0].{field}: {reason}"
+    assert caught.value.fields == (f"pools[0].clients[0].{field}",)
+    assert caught.value.__context__ is None

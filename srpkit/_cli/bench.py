@@ -176,6 +176,7 @@ def _endpoint_lines(args: argparse.Namespace) -> list[str]:
 def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Run the workloads and print the machine, the table and the targets, then the load sections."""
     from .._tools import bench as _bench  # noqa: PLC0415 - imports pycognito; only when the command runs
+    from .._tools import bench_import as _imports  # noqa: PLC0415 - as above
     from .._tools import bench_load as _load  # noqa: PLC0415 - as above
 
     if args.rounds < 1:
@@ -197,5 +198,8 @@ def run(args: argparse.Namespace, io: CommandIO) -> int:
         print(line, file=io.stdout)
     print("", file=io.stdout)
     for line in _endpoint_lines(args):
+        print(line, file=io.stdout)
+    print("", file=io.stdout)
+    for line in _imports.import_lines(_imports.import_seconds(rounds=1 if args.quick else 7)):
         print(line, file=io.stdout)
     return 0

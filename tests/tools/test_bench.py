@@ -7,6 +7,7 @@ import io
 from srpkit.__main__ import main
 from srpkit._cli import CommandIO
 from srpkit._core import backend as _arith
+from srpkit._tools.bench_import import read_importtime
 
 
 def test_bench_quick_runs_and_restores_the_mode() -> None:
@@ -31,6 +32,8 @@ def test_bench_quick_runs_and_restores_the_mode() -> None:
         "the same sign-in in process",
         "client processes at once",
         "server CPU",
+        "import srpkit in a fresh interpreter",
+        "import srpkit: < 50 ms",
     ):
         assert heading in text
     assert "srpkit python" in text
@@ -43,3 +46,16 @@ def test_bench_rejects_zero_rounds() -> None:
     err = io.StringIO()
     assert main(["bench", "--rounds", "0"], CommandIO(stdout=io.StringIO(), stderr=err)) == 2
     assert "--rounds" in err.getvalue()
+
+
+def test_importtime_reads_the_top_level_srpkit_line() -> None:
+    """The cumulative microseconds of the top-level srpkit import are read; nested and other lines are not."""
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       900 |       1200 |   srpkit._core.errors\n"
+        "import time:      1463 |      34487 | srpkit\n"
+        "import time:        10 |         99 | srpkitx\n"
+    )
+    assert read_importtime(stderr) == 0.034487
+    assert read_importtime("import time:    5 |    7 |   srpkit\n") is None
+    assert read_importtime("") is None

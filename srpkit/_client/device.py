@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 
-from .._core.caps import MAX_DEVICE_PASSWORD, MAX_SALT_HEX
+from .._core.caps import MAX_DEVICE_PASSWORD, MAX_SALT_HEX, MAX_SRP_A_BITS, MAX_SRP_A_HEX
 from .._core.checks import (
     Problems,
     check_client_id,
@@ -20,9 +20,10 @@ from .._core.checks import (
     check_optional_secret,
     check_username,
 )
-from .._core.encoding import b64encode, pad_hex, require_str, utf8_field
+from .._core.encoding import b64encode, int_from_hex_field, pad_hex, require_str, utf8_field
 from .._core.ephemeral import check_small_a
 from .._core.errors import InvalidChallengeError, InvalidInputError, ParameterTypeError
+from .._core.group import N
 from .._core.srp import private_key, verifier
 from .challenge import parse_srp_challenge
 from .claim import Prover, SignedClaim
@@ -38,6 +39,17 @@ def _check_device_password(device_password: object, field: str = "device_passwor
     text = require_str(device_password, field, max_len=MAX_DEVICE_PASSWORD)
     utf8_field(text, field)
     return text
+
+
+def _read_user_srp_a(user_srp_a: object, field: str = "user_srp_a") -> int:
+    """The user step's SRP_A as a number, read as SRP_A is read anywhere: hex, capped, not 0 mod N."""
+    value = int_from_hex_field(user_srp_a, field, max_len=MAX_SRP_A_HEX, error=InvalidInputError)
+    if value.bit_length() > MAX_SRP_A_BITS:
+        raise InvalidInputError(f"{field}: larger than 2^{MAX_SRP_A_BITS}", fields=(field,))
+    if value % N == 0:
+        # g^a mod N is never 0: no user step sent this, so it can only be a mix-up.
+        raise InvalidInputError(f"{field}: is 0 modulo N, not an SRP_A", fields=(field,))
+    return value
 
 
 def _check_fixed_bytes(value: object, field: str, size: int) -> bytes:
@@ -182,6 +194,16 @@ class DeviceSRP(Prover):
     ``username`` is the user's USER_ID_FOR_SRP (``UserSRP.device_srp`` fills it
     in). The private ephemeral is drawn fresh here, never reused from the user
     step; ``small_a`` fixes it for known-answer tests only.
+
+    ``user_srp_a`` is the SRP_A the user step of the same sign-in sent
+    (``UserSRP.device_srp`` passes it). When given, a device step whose A is
+    that one (the user step's a reused, a mistake peers made in 2026) is
+    refused with InvalidInputError naming ``small_a``. SRP-6a draws a fresh a
+    for every run, and DEVICE_SRP_AUTH is a run of its own: the official
+    clients make a new helper, so a new a, for it (amazon-cognito-identity-js
+    ``CognitoUser.getDeviceResponse``, @aws-amplify/auth ``handleDeviceSRPAuth``).
+    ``srpkit audit`` names the same mistake in a transcript
+    (``device_reuses_user_a``).
     """
 
     __slots__ = (
@@ -201,6 +223,7 @@ class DeviceSRP(Prover):
         *,
         client_secret: str | None = None,
         small_a: int | None = None,
+        user_srp_a: str | None = None,
     ) -> None:
         problems = Problems()
         problems.check(check_device_group_key, device_group_key)
@@ -211,12 +234,23 @@ class DeviceSRP(Prover):
         problems.check(check_optional_secret, client_secret, "client_secret")
         if small_a is not None:
             problems.check(check_small_a, small_a)
+        if user_srp_a is not None:
+            problems.check(_read_user_srp_a, user_srp_a)
         problems.raise_any()
         self._device_group_key = device_group_key
         self._device_key = device_key
         self._device_password = device_password
         self._username = username
         self._init_prover(client_id, client_secret, small_a)
+        # Compared as numbers mod N: the user step's SRP_A may be spelled with
+        # leading zeros or upper case, or be A + N, and still be this A. The
+        # message carries neither a (a secret) nor A: errors end up in logs.
+        if user_srp_a is not None and _read_user_srp_a(user_srp_a) % N == self._big_a:
+            raise InvalidInputError(
+                "small_a: the device step must draw its own private ephemeral; "
+                "this one is the user step's (the same SRP_A)",
+                fields=("small_a",),
+            )
 
     def __repr__(self) -> str:
         return (

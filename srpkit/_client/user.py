@@ -129,7 +129,9 @@ class UserSRP(Prover):
 
         ``challenge_parameters`` are that PASSWORD_VERIFIER's (for USER_ID_FOR_SRP,
         the USERNAME the device steps carry). Client, client secret and device key
-        are this object's; the device's private ephemeral is a fresh one.
+        are this object's; the device's private ephemeral is a fresh one. This
+        object's SRP_A goes along as ``user_srp_a``, so a ``small_a`` that is this
+        step's own (a reused ephemeral) is refused here, whoever builds the steps.
         """
         if self._device_key is None:
             raise InvalidInputError(
@@ -149,4 +151,5 @@ class UserSRP(Prover):
             self._client_id,
             client_secret=self._client_secret,
             small_a=small_a,
+            user_srp_a=self.srp_a,
         )

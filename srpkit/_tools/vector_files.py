@@ -57,7 +57,9 @@ GROUP_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
             "secretBlock",
             "timestamp",
         ),
-        ("b",),
+        # userSrpA: the SRP_A the user step of the same sign-in sent; a device
+        # step whose SRP_A is that one reused the user step's a (invalid).
+        ("b", "userSrpA"),
         _SRP_OUTPUTS,
     ),
     "DeviceVerifierConfigTest": (

@@ -252,11 +252,34 @@ def _device_inputs(test: Mapping[str, Any]) -> tuple[str, str, str]:
     return test["deviceGroupKey"], test["deviceKey"], test["devicePassword"]
 
 
+def _device_srp(
+    test: Mapping[str, Any], group_key: str, device_key: str, password: str, a: int
+) -> DeviceSRP:
+    """The DeviceSRP for a test; with ``userSrpA``, guarded against the user step's a, as UserSRP.device_srp is."""
+    user_srp_a = test.get("userSrpA")
+    try:
+        return DeviceSRP(
+            group_key,
+            device_key,
+            password,
+            _DEVICE_USERNAME,
+            _CLIENT_ID,
+            small_a=a,
+            user_srp_a=user_srp_a,
+        )
+    except SRPKitError as exc:
+        # userSrpA is the test's own session context, like a: one srpkit cannot
+        # read is a broken vector, never a rejection that passes an invalid test.
+        if "user_srp_a" in exc.fields:
+            raise _VectorFieldError(str(exc).replace("user_srp_a", "userSrpA")) from None
+        raise
+
+
 def _device_password_verifier(test: Mapping[str, Any], wiring: bool) -> dict[str, str]:
     a = _small_a(test)
     when = _timestamp_instant(test["timestamp"])
     group_key, device_key, password = _device_inputs(test)
-    device = DeviceSRP(group_key, device_key, password, _DEVICE_USERNAME, _CLIENT_ID, small_a=a)
+    device = _device_srp(test, group_key, device_key, password, a)
     challenge = {"SALT": test["salt"], "SRP_B": test["srpB"], "SECRET_BLOCK": test["secretBlock"]}
     claim, _, stamp = device.password_claim(challenge, now=when)
     _agree("timestamp: srpkit formats this instant differently", stamp, test["timestamp"])

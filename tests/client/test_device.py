@@ -375,6 +375,117 @@ def test_device_step_draws_fresh_a() -> None:
     assert len({user.srp_a, first.srp_a, second.srp_a}) == 3
 
 
+USER_A = int.from_bytes(bytes(range(7, 135)), "big")  # a full-width 128-byte a
+USER_PARAMS = {"SALT": "5a", "SRP_B": "cd" * 300, "SECRET_BLOCK": BLOCK, "USER_ID_FOR_SRP": "bob"}
+# 2 generates the subgroup of order (N - 1) / 2, so a and a + (N - 1) / 2 give the same A.
+SUBGROUP_ORDER = (N - 1) // 2
+
+
+def reusing_user() -> UserSRP:
+    """A user step with a fixed a, whose device steps follow it."""
+    return UserSRP(POOL, CLIENT, "bob", "pw", device_key=DEVICE, small_a=USER_A)
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_device_step_reusing_the_user_steps_a_is_refused() -> None:
+    """A device step with the user step's a (so the same SRP_A) is refused, naming small_a, both ways in."""
+    user = reusing_user()
+    with pytest.raises(InvalidInputError, match="must draw its own private ephemeral") as info:
+        user.device_srp(GROUP, "ZGV2", USER_PARAMS, small_a=USER_A)
+    assert info.value.fields == ("small_a",)
+    with pytest.raises(InvalidInputError, match="the user step's") as direct:
+        device(small_a=USER_A, user_srp_a=user.srp_a)
+    assert direct.value.fields == ("small_a",)
+
+
+@pytest.mark.usefixtures("srp_backend")
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        pytest.param(lambda a: a.upper(), id="upper-case"),
+        pytest.param(lambda a: "000" + a, id="leading-zeros"),
+        pytest.param(lambda a: format(int(a, 16) + N, "x"), id="A-plus-N"),
+    ],
+)
+def test_reuse_is_judged_by_the_value_of_srp_a(spelling: Any) -> None:
+    """The user step's SRP_A is compared as a number mod N, however it is spelled."""
+    with pytest.raises(InvalidInputError) as info:
+        device(small_a=USER_A, user_srp_a=spelling(reusing_user().srp_a))
+    assert info.value.fields == ("small_a",)
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_another_a_with_the_same_srp_a_is_refused() -> None:
+    """An a that differs from the user step's by the order of g sends the same SRP_A: refused too."""
+    assert pow(2, USER_A + SUBGROUP_ORDER, N) == pow(2, USER_A, N)
+    with pytest.raises(InvalidInputError) as info:
+        device(small_a=USER_A + SUBGROUP_ORDER, user_srp_a=reusing_user().srp_a)
+    assert info.value.fields == ("small_a",)
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_device_step_with_a_fresh_a_is_accepted() -> None:
+    """A device step with its own a passes the guard and sends its own SRP_A, fixed or drawn."""
+    user = reusing_user()
+    fixed = user.device_srp(GROUP, "ZGV2", USER_PARAMS, small_a=USER_A + 1)
+    drawn = user.device_srp(GROUP, "ZGV2", USER_PARAMS)
+    direct = device(small_a=USER_A + 1, user_srp_a=user.srp_a)
+    assert fixed.auth_parameters()["SRP_A"] == direct.srp_a == format(pow(2, USER_A + 1, N), "x")
+    assert len({user.srp_a, fixed.srp_a, drawn.srp_a}) == 3
+    assert "PASSWORD_CLAIM_SIGNATURE" in fixed.process_challenge(device_challenge(), now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("user_srp_a", "error"),
+    [
+        ("", InvalidInputError),
+        ("xyz", InvalidInputError),
+        ("0x12", InvalidInputError),
+        ("12 34", InvalidInputError),
+        ("-5", InvalidInputError),
+        ("0", InvalidInputError),
+        (format(N, "x"), InvalidInputError),
+        (format(1 << 3200, "x"), InvalidInputError),
+        ("1" * 1025, InvalidInputError),
+        (12345, ParameterTypeError),
+        (b"abcd", ParameterTypeError),
+    ],
+)
+def test_malformed_user_srp_a_is_refused_naming_it(user_srp_a: object, error: type) -> None:
+    """A user_srp_a that is no SRP_A (not hex, negative, 0 mod N, oversized, not str) names user_srp_a."""
+    with pytest.raises(error) as info:
+        device(user_srp_a=user_srp_a)
+    assert info.value.fields == ("user_srp_a",)
+
+
+def test_malformed_user_srp_a_is_reported_with_the_other_bad_arguments() -> None:
+    """A bad user_srp_a is named in the same error as the other bad DeviceSRP arguments."""
+    with pytest.raises(InvalidInputError) as info:
+        device(device_key="nope", user_srp_a="zz")
+    assert info.value.fields == ("device_key", "user_srp_a")
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_reuse_error_carries_no_secret() -> None:
+    """The reuse error names small_a but holds neither a nor A, nor the device password."""
+    user = reusing_user()
+    password = "ZGV2aWNlLVMzQ1JFVC1wYXNzd29yZA=="
+    texts = []
+    for make in (
+        lambda: user.device_srp(GROUP, password, USER_PARAMS, small_a=USER_A),
+        lambda: device(small_a=USER_A, user_srp_a=user.srp_a, device_password=password),
+    ):
+        with pytest.raises(InvalidInputError) as info:
+            make()
+        texts += [str(info.value), repr(info.value), *map(str, info.value.args)]
+    big_a = pow(2, USER_A, N)
+    secrets = (f"{USER_A:x}", f"{USER_A:X}", str(USER_A), user.srp_a, pad_hex(big_a), str(big_a))
+    for text in texts:
+        assert "small_a" in text
+        for secret in (*secrets, password):
+            assert secret not in text
+
+
 @pytest.mark.usefixtures("srp_backend")
 def test_user_srp_device_key_in_every_step() -> None:
     """UserSRP with device_key sends DEVICE_KEY in AuthParameters and in the PASSWORD_VERIFIER answer."""

@@ -320,6 +320,38 @@ def test_unusable_vector_field_is_a_failure_not_a_rejection(a: str, detail: str)
     assert (outcome.passed, outcome.detail) == (False, f"unusable vector: {detail}")
 
 
+DPV_FILE = "cognito_device_password_verifier_test.json"
+
+
+def reuse_tests() -> dict[str, dict[str, Any]]:
+    """The ReusedPrivateEphemeral tests of the device file, by result."""
+    tests = bundled(DPV_FILE).groups[0].tests
+    return {t["result"]: dict(t) for t in tests if "ReusedPrivateEphemeral" in t["flags"]}
+
+
+@pytest.mark.usefixtures("srp_backend")
+def test_device_step_reusing_the_user_steps_a_is_refused_by_the_guard() -> None:
+    """The reused-a test is refused by DeviceSRP's guard alone: without userSrpA it signs."""
+    invalid = reuse_tests()["invalid"]
+    outcome = check_test("DevicePasswordVerifierTest", invalid)
+    assert (outcome.passed, outcome.rejected) == (True, True)
+    assert "must draw its own private ephemeral" in outcome.detail
+    del invalid["userSrpA"]
+    assert check_test("DevicePasswordVerifierTest", invalid).detail == (
+        "accepted, but the test is invalid and must be rejected"
+    )
+
+
+@pytest.mark.parametrize("user_srp_a", ["xyz", "-1", "0"])
+def test_unusable_user_srp_a_is_a_failure_not_a_rejection(user_srp_a: str) -> None:
+    """A userSrpA srpkit cannot read is the vector's fault: the test fails, it does not pass as refused."""
+    test = reuse_tests()["invalid"]
+    test["userSrpA"] = user_srp_a
+    outcome = check_test("DevicePasswordVerifierTest", test)
+    assert not outcome.passed
+    assert outcome.detail.startswith("unusable vector: userSrpA: ")
+
+
 def test_vector_file_error_is_an_srpkit_error() -> None:
     """Loading errors are typed (VectorFileError, an InvalidInputError) and name the field FILE."""
     with pytest.raises(VectorFileError) as info:

@@ -11,7 +11,8 @@ imports nothing from srpkit). For every test it:
   canonical padded base64), recomputes every output and requires equality;
 - acceptable: decodes tolerantly where the official clients agree (URL-safe or
   unpadded base64), recomputes every output and requires equality;
-- invalid: requires that the strict rules reject the input;
+- invalid: requires that the strict rules reject the input (a device step whose
+  A is the user step's userSrpA included: it reused the user step's a);
 - recomputes the padding-class flags (e.g. SLeadingZeroByte) from the values and
   requires them to be exactly the ones the test carries, and checks that the
   other flags describe the input (a NegativeSalt test has a '-', ...);
@@ -214,6 +215,12 @@ def password_verifier(test: dict[str, Any], tolerant: bool) -> dict[str, Any]:
 
 
 def device_password_verifier(test: dict[str, Any], tolerant: bool) -> dict[str, Any]:
+    if "userSrpA" in test:
+        # The session rule: the device step is an SRP run of its own and draws its own a,
+        # so its A may not be the one the user step of the same sign-in sent.
+        user_a = strict_hex(test["userSrpA"], "userSrpA", negative_ok=False)
+        if user_a % N == pow(G, int(test["a"], 16), N):
+            raise RejectError("the device step reuses the user step's a (its A is userSrpA)")
     return srp(test, test["deviceGroupKey"], test["deviceKey"], test["devicePassword"], tolerant)
 
 
@@ -267,6 +274,7 @@ def flag_problems(test: dict[str, Any], flags: list[str]) -> list[str]:
         "EmptyDevicePassword": lambda t: t["devicePassword"] == "",
         "AliasLogin": lambda t: t.get("signInName", t["username"]) != t["username"],
         "ZeroSalt": lambda t: int(t["salt"], 16) == 0,
+        "ReusedPrivateEphemeral": lambda t: "userSrpA" in t,
     }
     return [
         f"flag {f} does not describe the input" for f in flags if f in facts and not facts[f](test)

@@ -24,6 +24,10 @@
 //     output, and agree with this script's own arithmetic; the outputs written
 //     are theirs. invalid tests: each library must behave as the test's
 //     expectation says (accept or reject), so a library change cannot slip by.
+//     A test only a session rule makes invalid (ReusedPrivateEphemeral: the
+//     device step reusing the user step's a) is signed by both, and what they
+//     sign must still be this script's arithmetic; the user step's SRP_A it
+//     names is what each library's own USER_SRP_AUTH sends for that a.
 //  4. Padding-class flags (e.g. SLeadingZeroByte) are computed from the
 //     libraries' outputs, for every test, so flags are never aspirational.
 // vectors/tools/check_independent.py then re-verifies the files with a separate
@@ -244,6 +248,7 @@ const NOTES = {
 	HourZero: ['EDGE_CASE', "The hour is 0, printed '00'. A 1-24 clock (Java's 'kk') prints '24', an hour that does not exist."],
 	SingleDigitHour: ['EDGE_CASE', "The hour is below 10 and is printed zero-padded ('07:05:09'), unlike the day ('Mar 5'); printing it unpadded ('7:05:09') is a different TIMESTAMP."],
 	UserIdForSrp: ['EDGE_CASE', 'The user name is USER_ID_FOR_SRP, as in the PASSWORD_VERIFIER answer after an alias sign-in: SECRET_HASH is over the USERNAME sent (USER_ID_FOR_SRP), and a client that hashes the alias it signed in with while sending USER_ID_FOR_SRP sends a SECRET_HASH that does not match.'],
+	ReusedPrivateEphemeral: ['MISSING_STEP', "userSrpA is the SRP_A the user step (USER_SRP_AUTH) of the same sign-in sent. The device step (DEVICE_SRP_AUTH) is an SRP run of its own and must draw a fresh private ephemeral a; a client that reuses the user step's a sends the user step's SRP_A again. invalid when srpA = g^a mod N equals userSrpA (mod N): both official clients draw a new a for the device step and so never do this, but they have no check either, and given the same a they sign as usual (the test is invalid by this session rule, not by its arithmetic); srpkit refuses it (DeviceSRP's user_srp_a, which UserSRP.device_srp passes), and srpkit audit names it device_reuses_user_a. valid when userSrpA comes from another a: a guard compares the two SRP_A values, it must not refuse every device step that is given one."],
 	SaltAsAsciiHex: ['EDGE_CASE', "x must hash the bytes padHex(SALT) spells. A client hashing the ASCII text of that hex (twice as many bytes, each '0'-'9' or 'a'-'f') gets another x, and so another signature; any valid test catches it, this one names it."],
 	EndOfDay: ['EDGE_CASE', 'The instant is 23:59:59 (or within its last second).'],
 	LeapDay: ['EDGE_CASE', 'February 29 of a leap year.'],
@@ -403,13 +408,21 @@ function srpCase(spec) {
 		: { deviceGroupKey: spec.realm, deviceKey: spec.userId };
 	if (user && spec.signInName !== undefined) fields.signInName = spec.signInName;
 	fields[user ? 'password' : 'devicePassword'] = spec.password;
-	Object.assign(fields, { a: hexOf(a), salt: saltText, srpB: srpBText, secretBlock: block, timestamp });
+	// the user step of the same sign-in (ReusedPrivateEphemeral): its a is this one, or another drawn
+	let userA;
+	let userSrpA;
+	if (spec.userStep !== undefined) {
+		userA = spec.userStep === 'same' ? a : drawA(new Drbg(spec.label + '/user-a'));
+		userSrpA = hexOf(modpow(G, userA, N));
+		if ((userSrpA === hexOf(A)) !== (spec.userStep === 'same')) throw new Error(`generator: ${spec.label}: the user step's SRP_A is not what the test says`);
+	}
+	Object.assign(fields, { a: hexOf(a), ...(userSrpA !== undefined ? { userSrpA } : {}), salt: saltText, srpB: srpBText, secretBlock: block, timestamp });
 	if (b !== null && result !== 'invalid') fields.b = hexOf(b);
 	const request = user
 		? ['password_verifier', { poolId: spec.poolId, userIdForSrp: spec.userId, password: spec.password, a: hexOf(a), salt: saltText, srpB: srpBText, secretBlock: block, instant, ...(spec.signInName !== undefined ? { username: spec.signInName } : {}) }]
 		: ['device_password_verifier', { deviceGroupKey: spec.realm, deviceKey: spec.userId, devicePassword: spec.password, a: hexOf(a), salt: saltText, srpB: srpBText, secretBlock: block, instant }];
 	let expect = null;
-	if (result !== 'invalid' && spec.ownMath !== false) {
+	if ((result !== 'invalid' || spec.sessionRuleOnly) && spec.ownMath !== false) {
 		const u = scrambling(A, B);
 		const S = premaster(B, x, a, u);
 		const key = hkdfKey(S, u);
@@ -435,6 +448,9 @@ function srpCase(spec) {
 		expectSignature: spec.expectSignature,
 		expectKey: spec.expectKey,
 		expectLenientSignature: spec.expectLenientSignature,
+		sessionRuleOnly: spec.sessionRuleOnly,
+		// the official clients' own USER_SRP_AUTH for the user step's a: it must send userSrpA
+		userStep: userSrpA === undefined ? undefined : { same: spec.userStep === 'same', srpA: userSrpA, request: ['srp_a', { a: hexOf(userA) }] },
 		autoFlags: (out) => {
 			const f = [...classFlags('A', BigInt('0x' + out.srpA))];
 			if (/^[0-9a-fA-F]+$/.test(srpBText)) f.push(...classFlags('B', BigInt('0x' + srpBText)).filter((c) => B < N || !c.endsWith('LeadingZeroByte')));
@@ -678,6 +694,15 @@ function devicePasswordVerifierCases() {
 	inv('dpv/inv/salt-tab', 'SALT with a tab inside', ['LenientHex'], JS_BOTH, { saltText: (s) => hexOf(s).slice(0, 8) + '\t' + hexOf(s).slice(8) });
 	inv('dpv/inv/b64-bang', "SECRET_BLOCK with '!' characters", ['InvalidBase64SecretBlock'], JS_IDJS_ONLY, { secretBlock: 'ab!!cd==' });
 	inv('dpv/inv/empty-password', 'empty device password', ['EmptyDevicePassword'], JS_IDJS_ONLY, { password: '' });
+	// peers' client mistakes of 2026 (issue #16): the device step reusing the user step's a
+	inv(
+		'dpv/mistake/reused-a',
+		"the device step reuses the user step's a: userSrpA is the SRP_A both official clients send in USER_SRP_AUTH for this a, and given this a for DEVICE_SRP_AUTH they send that SRP_A again and sign (they have no check; every output they compute is the arithmetic's). Invalid by the session rule alone: the device step must draw a fresh a (srpkit audit: device_reuses_user_a)",
+		['ReusedPrivateEphemeral'],
+		JS_BOTH,
+		{ userStep: 'same', sessionRuleOnly: true }
+	);
+	deviceCase('dpv/mistake/fresh-a', "the user step of the same sign-in sent userSrpA, made from another a; this device step drew its own: valid, a guard against the reused a must accept it", { flags: ['ReusedPrivateEphemeral'], userStep: 'other' });
 }
 
 // ---------------------------------------------------------------- SecretHashTest
@@ -920,6 +945,7 @@ const FILES = {
 			'Outputs (valid and acceptable tests only): srpA, u, x, S (padHex), key (hex), signature (base64), as in cognito_password_verifier_test.json.',
 			'x = H(padHex(salt) | H(deviceGroupKey | deviceKey | ":" | devicePassword)); signature = base64(HMAC-SHA256(key, deviceGroupKey | deviceKey | base64decode(secretBlock) | timestamp)).',
 			'Tests whose comment names a DeviceVerifierConfigTest are that device signing in again: its salt is the value of the 16 salt bytes (sent as hex), and B is made from the verifier registered there.',
+			'userSrpA, when present (ReusedPrivateEphemeral): the SRP_A the user step (USER_SRP_AUTH) of the same sign-in sent. The device step must draw its own a, so a test whose srpA equals userSrpA (mod N) is invalid.',
 			'result: valid = must be accepted with exactly these outputs; invalid = must be rejected; acceptable = may be rejected, and if accepted must give these outputs.',
 		],
 	},
@@ -999,6 +1025,9 @@ async function main() {
 	const refs = Object.fromEntries(IMPLS.map((impl) => [impl, new JsRef(impl)]));
 	const versions = await refs['identity-js'].request('versions', {});
 	const outs = await Promise.all(IMPLS.map((impl) => Promise.all(cases.map((c) => refs[impl].request(c.request[0], c.request[1])))));
+	// ReusedPrivateEphemeral: each official client's own USER_SRP_AUTH for the user step's a
+	const userSteps = cases.filter((c) => c.userStep);
+	const userOuts = await Promise.all(IMPLS.map((impl) => Promise.all(userSteps.map((c) => refs[impl].request(...c.userStep.request)))));
 	for (const r of Object.values(refs)) r.close();
 	process.stderr.write(`generate: official clients done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 	const expectVersions = { 'amazon-cognito-identity-js': '6.3.21', '@aws-amplify/auth': '6.21.1', '@aws-amplify/core': '6.19.2' };
@@ -1014,6 +1043,15 @@ async function main() {
 		TimestampTest: ['timestamp'],
 	};
 	const failures = [];
+	userSteps.forEach((c, i) => {
+		IMPLS.forEach((impl, j) => {
+			const sent = userOuts[j][i];
+			if (sent.srpA !== c.userStep.srpA) failures.push(`${c.label}: ${impl}'s USER_SRP_AUTH sends ${sent.error ?? sent.srpA}, not userSrpA`);
+			// the device step as each client signed it: the user step's SRP_A again (reused a), or another
+			const device = outs[j][cases.indexOf(c)];
+			if (!('error' in device) && (device.srpA === c.userStep.srpA) !== c.userStep.same) failures.push(`${c.label}: ${impl}'s device step sends ${c.userStep.same ? 'another SRP_A than' : 'the same SRP_A as'} its user step`);
+		});
+	});
 	const groups = Object.fromEntries(Object.keys(FILES).map((g) => [g, []]));
 	const fileOf = (c) => c.file ?? c.group;
 	const labelled = [];
@@ -1029,6 +1067,13 @@ async function main() {
 		// a published value that only a lenient parser reproduces: both clients must reproduce it
 		if (c.expectLenientSignature) {
 			for (const impl of IMPLS) if (got[impl].signature !== c.expectLenientSignature) failures.push(`${c.label}: ${impl} does not reproduce the published signature`);
+		}
+		if (c.result === 'invalid' && c.sessionRuleOnly) {
+			// Honest about what the official clients do: they sign it, and correctly. The outputs
+			// are not written (invalid tests carry none); the test is invalid by the session rule.
+			for (const impl of IMPLS) {
+				for (const f of OUTPUT_FIELDS[c.group]) if (got[impl][f] !== c.expect?.[f]) failures.push(`${c.label}: ${impl}'s ${f} is not the arithmetic's`);
+			}
 		}
 		if (c.result !== 'invalid') {
 			const ref = got['identity-js'];

@@ -26,6 +26,7 @@ def test_bench_quick_runs_and_restores_the_mode() -> None:
         "its three gmpy2.powmod_sec calls",
         "logins on ",
         "the python backend's pow holds the GIL",
+        "(S's exponentiation alone: ",
         "kept-alive connection, per request",
         "fresh connection, per request",
         "boto3 aws.authenticate over loopback",

@@ -12,12 +12,14 @@ import argparse
 import json
 import os
 import stat
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._core.errors import SRPKitError
 from .._core.jsonio import JSONTextError, load_json
-from .._tools.audit import AuditReport, Status, audit_transcript
 from . import CommandIO, UsageError
+
+if TYPE_CHECKING:
+    from .._tools.audit import AuditReport
 
 PASSWORD_ENV = "SRPKIT_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 SMALL_A_ENV = "SRPKIT_SMALL_A"
@@ -25,21 +27,24 @@ CLIENT_SECRET_ENV = "SRPKIT_CLIENT_SECRET"  # noqa: S105 - the name of a variabl
 _MAX_TRANSCRIPT = 4 << 20
 _EXIT_INCOMPLETE = 3
 
+# Keyed by the Status values (Status is a str enum, so Status.MATCH finds "match"): the
+# audit engine is imported on run, not at start-up, which every other command would pay
+# for (tests/cli/test_startup_imports.py).
 _MARKS = {
-    Status.MATCH: "✓",
-    Status.DIFFERS: "✗",
-    Status.NOT_LOGGED: "·",
-    Status.INPUT: "·",
-    Status.CANNOT: "?",
-    Status.WARN: "!",
+    "match": "✓",
+    "differs": "✗",
+    "not logged": "·",
+    "input": "·",
+    "cannot check": "?",
+    "warn": "!",
 }
 _ASCII_MARKS = {
-    Status.MATCH: "ok",
-    Status.DIFFERS: "XX",
-    Status.NOT_LOGGED: "..",
-    Status.INPUT: "..",
-    Status.CANNOT: "??",
-    Status.WARN: "!!",
+    "match": "ok",
+    "differs": "XX",
+    "not logged": "..",
+    "input": "..",
+    "cannot check": "??",
+    "warn": "!!",
 }
 
 
@@ -111,6 +116,8 @@ def _load(path: str, io: CommandIO) -> Any:
 
 def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Audit the transcript and print the table (or JSON)."""
+    from .._tools.audit import audit_transcript  # noqa: PLC0415 - start-up
+
     if args.password_stdin and args.transcript == "-":
         raise UsageError("--password-stdin cannot be used with a transcript read from stdin")
     data = _load(args.transcript, io)
@@ -174,6 +181,8 @@ _VALUE_WIDTH = 28
 
 def render(report: AuditReport, source: str, unicode: bool = True) -> str:
     """The audit as a table for a terminal, then the verdict and the likely causes."""
+    from .._tools.audit import Status  # noqa: PLC0415 - start-up
+
     marks = _MARKS if unicode else _ASCII_MARKS
     ellipsis = "…" if unicode else "~"
     lines = [f"srpkit audit: {source} ({report.flow} sign-in)", ""]

@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._client.device import DeviceSecret, new_device_secret
 from .._client.requests import (
@@ -27,8 +27,14 @@ from .._client.user import UserSRP
 from .._core.backend import backend
 from .._core.errors import SRPKitError
 from .._core.group import N
-from ..endpoint.service import ServiceError, UserPool
 from . import CommandIO
+
+if TYPE_CHECKING:
+    from ..endpoint.service import UserPool
+
+# The endpoint (the in-memory pool this demo signs in against) is imported where it
+# is used, not at the top: every other command's start-up would pay for it
+# (tests/cli/test_startup_imports.py).
 
 T = TypeVar("T")
 
@@ -231,6 +237,8 @@ def _exchange(demo: _Demo, body: Mapping[str, Any], response: Mapping[str, Any])
 
 def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Run the demo; 0 if every step passed."""
+    from ..endpoint.wire import ServiceError  # noqa: PLC0415 - start-up
+
     style = _Style(io, args.color)
     demo = _Demo(io, style, args.brief)
     client_secret = secrets.token_urlsafe(32) if args.with_client_secret else None
@@ -282,6 +290,8 @@ def _failure_title(exc: BaseException) -> str:
 
 
 def _failure(exc: BaseException) -> str:
+    from ..endpoint.wire import ServiceError  # noqa: PLC0415 - start-up
+
     if isinstance(exc, ServiceError) and exc.detail is not None:
         return f"{exc.code}: {exc.detail} [{exc.detail.reason}]"
     return f"{type(exc).__name__}: {exc}"
@@ -297,6 +307,8 @@ def _expect(response: Mapping[str, Any], challenge: str | None) -> None:
 
 
 def _run_steps(demo: _Demo, password: str, client_secret: str | None) -> None:
+    from ..endpoint.service import UserPool  # noqa: PLC0415 - start-up
+
     pool = UserPool(POOL_ID, CLIENT_ID, client_secret=client_secret)
     secret_kw: dict[str, Any] = {"client_secret": client_secret} if client_secret else {}
     _setup(demo, pool, password)
@@ -428,6 +440,8 @@ def _refusal(
     srp_a: str | None = None,
 ) -> None:
     """A sign-in that must be refused for ``reason``; being accepted fails the demo."""
+    from ..endpoint.wire import ServiceError  # noqa: PLC0415 - start-up
+
     timing = _Timing()
     try:
         body = demo.client(timing, lambda: user_srp_auth_request(client))

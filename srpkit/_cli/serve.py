@@ -8,12 +8,12 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..endpoint.http import close_server, make_server
-from ..endpoint.init_file import CreatedPool, InitFileError, InitSpec, apply_init, read_init_file
-from ..endpoint.state import StateFileError
 from . import CommandIO, UsageError
+
+if TYPE_CHECKING:
+    from ..endpoint.init_file import CreatedPool, InitSpec
 
 DEFAULT_PORT = 9229
 
@@ -115,6 +115,16 @@ def _created_lines(url: str, issuer: Callable[[str], str], created: list[Created
 
 def run(args: argparse.Namespace, io: CommandIO) -> int:
     """Serve until interrupted (Ctrl-C or SIGTERM); 0 on a clean stop."""
+    # The endpoint is imported here, not at the top: every other command's start-up
+    # (``srpkit login`` above all) would pay for it (tests/cli/test_startup_imports.py).
+    from ..endpoint.http import close_server, make_server  # noqa: PLC0415 - start-up
+    from ..endpoint.init_file import (  # noqa: PLC0415 - start-up
+        InitFileError,
+        apply_init,
+        read_init_file,
+    )
+    from ..endpoint.state import StateFileError  # noqa: PLC0415 - start-up
+
     if not 0 <= args.port <= 65535:
         raise UsageError("--port: must be 0 to 65535")
 

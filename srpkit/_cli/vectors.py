@@ -6,18 +6,16 @@ import argparse
 import functools
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._tools.vector_pool import MAX_JOBS, MIN_PARALLEL_TESTS, check_files, usable_cores
-from .._tools.vectors import (
-    GroupReport,
-    VectorFile,
-    VectorFileError,
-    bundled_vector_dir,
-    bundled_vector_paths,
-    load_vector_file,
-)
+from .._core.caps import MAX_JOBS
 from . import CommandIO, UsageError
+
+if TYPE_CHECKING:
+    from .._tools.vectors import GroupReport, VectorFile
+
+# The vector tools are imported where they are used, not at the top: every other
+# command's start-up would pay for them (tests/cli/test_startup_imports.py).
 
 
 def register(commands: Any) -> None:
@@ -53,8 +51,8 @@ def register(commands: Any) -> None:
         type=_jobs,
         default=None,
         metavar="N",
-        help=f"worker processes (default: one per usable core; 1: none). Runs of fewer than "
-        f"{MIN_PARALLEL_TESTS} SRP tests are checked in this process",
+        help="worker processes (default: one per usable core; 1: none). Small runs are "
+        "checked in this process: workers cost more than they save there",
     )
     check.set_defaults(run=run_check)
     where = actions.add_parser(
@@ -95,6 +93,12 @@ def _usable(name: str) -> Path:
 
 
 def _load(files: list[str]) -> list[VectorFile]:
+    from .._tools.vectors import (  # noqa: PLC0415 - start-up
+        VectorFileError,
+        bundled_vector_paths,
+        load_vector_file,
+    )
+
     if not files:
         return [load_vector_file(p, p.name) for p in bundled_vector_paths()]
     loaded: list[VectorFile] = []
@@ -130,6 +134,8 @@ def _report(report: GroupReport, io: CommandIO) -> None:
 
 def run_check(args: argparse.Namespace, io: CommandIO) -> int:
     """Check the files (every one is loaded and shape-checked before any test runs)."""
+    from .._tools.vector_pool import check_files, usable_cores  # noqa: PLC0415 - start-up
+
     files = _load(args.files)
     passed = failed = 0
     jobs = args.jobs if args.jobs is not None else min(usable_cores(), MAX_JOBS)
@@ -147,5 +153,7 @@ def run_check(args: argparse.Namespace, io: CommandIO) -> int:
 
 def run_path(args: argparse.Namespace, io: CommandIO) -> int:
     """Print the bundled vectors' directory."""
+    from .._tools.vectors import bundled_vector_dir  # noqa: PLC0415 - start-up
+
     print(bundled_vector_dir(), file=io.stdout)
     return 0

@@ -57,3 +57,6 @@ MAX_SMALL_A_HEX = 2 * MAX_SMALL_A_BITS // 4  # room for leading zeros in a vecto
 # PASSWORD_VERIFIER, the device steps, SELECT_MFA_TYPE, MFA, NEW_PASSWORD_REQUIRED) is under
 # ten; a CUSTOM_AUTH may ask several rounds. The bound stops a server that never finishes.
 MAX_CHALLENGE_STEPS = 32
+# Worker processes of one `srpkit vectors check` (-j): more than any machine's cores, few
+# enough that a typo cannot fork a machine to a halt.
+MAX_JOBS = 256

@@ -17,6 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .._core import backend as _arith
+from .._core.caps import MAX_JOBS
 from .vectors import GroupReport, Outcome, VectorFile, check_file, check_test
 
 __all__ = ["MAX_JOBS", "MIN_PARALLEL_TESTS", "check_files", "usable_cores"]
@@ -29,7 +30,6 @@ _COSTLY = frozenset({"PasswordVerifierTest", "DevicePasswordVerifierTest"})
 # Small enough that the cores finish together, large enough that pickling and
 # scheduling stay a sliver of a chunk's arithmetic.
 _CHUNK = 64
-MAX_JOBS = 256
 
 # (group type, the chunk's tests, whether its first test is its group's first)
 _Chunk = tuple[str, tuple[Mapping[str, Any], ...], bool]

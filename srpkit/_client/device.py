@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime
 
-from .._core.caps import MAX_DEVICE_PASSWORD, MAX_SALT_HEX, MAX_SRP_A_BITS, MAX_SRP_A_HEX
+from .._core.caps import MAX_DEVICE_PASSWORD, MAX_SALT_HEX
 from .._core.checks import (
     Problems,
     check_client_id,
@@ -20,11 +20,11 @@ from .._core.checks import (
     check_optional_secret,
     check_username,
 )
-from .._core.encoding import b64encode, int_from_hex_field, pad_hex, require_str, utf8_field
+from .._core.encoding import b64encode, pad_hex, require_str, utf8_field
 from .._core.ephemeral import check_small_a
 from .._core.errors import InvalidChallengeError, InvalidInputError, ParameterTypeError
 from .._core.group import N
-from .._core.srp import private_key, verifier
+from .._core.srp import private_key, read_public_ephemeral, verifier
 from .challenge import parse_srp_challenge
 from .claim import Prover, SignedClaim
 
@@ -39,17 +39,6 @@ def _check_device_password(device_password: object, field: str = "device_passwor
     text = require_str(device_password, field, max_len=MAX_DEVICE_PASSWORD)
     utf8_field(text, field)
     return text
-
-
-def _read_user_srp_a(user_srp_a: object, field: str = "user_srp_a") -> int:
-    """The user step's SRP_A as a number, read as SRP_A is read anywhere: hex, capped, not 0 mod N."""
-    value = int_from_hex_field(user_srp_a, field, max_len=MAX_SRP_A_HEX, error=InvalidInputError)
-    if value.bit_length() > MAX_SRP_A_BITS:
-        raise InvalidInputError(f"{field}: larger than 2^{MAX_SRP_A_BITS}", fields=(field,))
-    if value % N == 0:
-        # g^a mod N is never 0: no user step sent this, so it can only be a mix-up.
-        raise InvalidInputError(f"{field}: is 0 modulo N, not an SRP_A", fields=(field,))
-    return value
 
 
 def _check_fixed_bytes(value: object, field: str, size: int) -> bytes:
@@ -235,7 +224,7 @@ class DeviceSRP(Prover):
         if small_a is not None:
             problems.check(check_small_a, small_a)
         if user_srp_a is not None:
-            problems.check(_read_user_srp_a, user_srp_a)
+            problems.check(read_public_ephemeral, user_srp_a, "user_srp_a")
         problems.raise_any()
         self._device_group_key = device_group_key
         self._device_key = device_key
@@ -245,7 +234,10 @@ class DeviceSRP(Prover):
         # Compared as numbers mod N: the user step's SRP_A may be spelled with
         # leading zeros or upper case, or be A + N, and still be this A. The
         # message carries neither a (a secret) nor A: errors end up in logs.
-        if user_srp_a is not None and _read_user_srp_a(user_srp_a) % N == self._big_a:
+        if (
+            user_srp_a is not None
+            and read_public_ephemeral(user_srp_a, "user_srp_a") % N == self._big_a
+        ):
             raise InvalidInputError(
                 "small_a: the device step must draw its own private ephemeral; "
                 "this one is the user step's (the same SRP_A)",

@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .backend import powmod, powmod_g
-from .caps import MAX_SMALL_A_BITS
-from .encoding import b64encode, hash_hex, hex_hash_int, pad_hex
-from .errors import InvalidChallengeError, InvalidInputError
+from .caps import MAX_SMALL_A_BITS, MAX_SRP_A_BITS, MAX_SRP_A_HEX
+from .encoding import b64encode, hash_hex, hex_hash_int, int_from_hex_field, pad_hex
+from .errors import InvalidChallengeError, InvalidInputError, SRPKitError
 from .group import K, N
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "premaster_secret",
     "private_key",
     "public_ephemeral",
+    "read_public_ephemeral",
     "scrambling_parameter",
     "server_premaster_secret",
     "server_proof",
@@ -53,6 +54,26 @@ def public_ephemeral(a: int) -> int:
     big_a = powmod_g(a)
     if big_a % N == 0:
         raise InvalidInputError("a: gives A = 0 mod N", fields=("a",))
+    return big_a
+
+
+def read_public_ephemeral(
+    value: object, field: str = "SRP_A", *, error: type[SRPKitError] = InvalidInputError
+) -> int:
+    """SRP_A's hex as a number, read the one way the server and the device step read it.
+
+    Capped in length before it is scanned and in bits before any arithmetic (an
+    oversized A only burns the reader's CPU); A = 0 mod N is refused, since g^a
+    never is and S would then be 0 whatever the password.
+    """
+    big_a = int_from_hex_field(value, field, max_len=MAX_SRP_A_HEX, error=error)
+    if big_a.bit_length() > MAX_SRP_A_BITS:
+        raise error(f"{field}: larger than 2^{MAX_SRP_A_BITS}", fields=(field,))
+    if big_a % N == 0:
+        raise error(
+            f"{field}: is 0 modulo N (it would authenticate without the password)",
+            fields=(field,),
+        )
     return big_a
 
 

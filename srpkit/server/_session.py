@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 
-from .._core.caps import MAX_SECRET_BLOCK, MAX_SIGNATURE_B64, MAX_SRP_A_BITS, MAX_SRP_A_HEX
+from .._core.caps import MAX_SECRET_BLOCK, MAX_SIGNATURE_B64
 from .._core.checks import Problems, check_client_id, check_optional_secret, check_username
-from .._core.encoding import b64decode_field, b64encode, int_from_hex_field, java_hex
+from .._core.encoding import b64decode_field, b64encode, java_hex
 from .._core.ephemeral import check_small_a, draw_small_a
 from .._core.errors import (
     InvalidInputError,
@@ -26,7 +26,12 @@ from .._core.errors import (
 )
 from .._core.group import N
 from .._core.secret_hash import secret_hash_matches
-from .._core.srp import scrambling_parameter, server_proof, server_public_ephemeral
+from .._core.srp import (
+    read_public_ephemeral,
+    scrambling_parameter,
+    server_proof,
+    server_public_ephemeral,
+)
 from .._core.timestamp import check_skew, parse_timestamp, timestamp_text
 
 __all__ = ["SignInState", "read_srp_a"]
@@ -58,23 +63,11 @@ def read_srp_a(value: object) -> int:
             fields=("SRP_A",),
         )
     try:
-        # The length cap is checked first, before the text is scanned or parsed.
-        big_a = int_from_hex_field(value, "SRP_A", max_len=MAX_SRP_A_HEX)
+        return read_public_ephemeral(value)
     except SRPKitError as exc:
-        raise VerificationError(str(exc), reason=_Reason.SRP_A, fields=("SRP_A",)) from None
-    if big_a.bit_length() > MAX_SRP_A_BITS:
         raise VerificationError(
-            f"SRP_A: larger than 2^{MAX_SRP_A_BITS}; refusing",
-            reason=_Reason.SRP_A,
-            fields=("SRP_A",),
-        )
-    if big_a % N == 0:
-        raise VerificationError(
-            "SRP_A: is 0 modulo N (it would authenticate without the password); refusing",
-            reason=_Reason.SRP_A,
-            fields=("SRP_A",),
-        )
-    return big_a
+            f"{exc}; refusing", reason=_Reason.SRP_A, fields=("SRP_A",)
+        ) from None
 
 
 def check_small_b(small_b: object) -> int:

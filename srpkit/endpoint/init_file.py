@@ -82,7 +82,6 @@ _TOKEN_MAPS = {
     "TokenValidityUnits": ("AccessToken", "IdToken", "RefreshToken"),
     "RefreshTokenRotation": ("Feature", "RetryGracePeriodSeconds"),
 }
-_MAP_OF = {member: key for key, members in _TOKEN_MAPS.items() for member in members}
 _DEFAULT_TOKENS = TokenSettings()
 _T = TypeVar("_T")
 
@@ -265,12 +264,9 @@ def _tokens(f: _Fields) -> TokenSettings:
             access_token_seconds=access or tokens.access_token_seconds,
             id_token_seconds=id_token or tokens.id_token_seconds,
         )
-    # The refusal starts with the member it refuses ("TokenValidityUnits.IdToken: ..."):
-    # that member's path in the file is the field named. A member of one of the maps may
-    # come without its map (read_rotation's "RetryGracePeriodSeconds: ..."): it is put back.
+    # The refusal starts with the member's whole path ("TokenValidityUnits.IdToken: ..."):
+    # that member's path in the file is the field named.
     member, _, reason = message.partition(": ")
-    if reason and member in _MAP_OF:
-        member = f"{_MAP_OF[member]}.{member}"
     if reason and member.split(".")[0] in TOKEN_MEMBERS:
         raise f.error(f"{f.where}.{member}", reason)
     raise f.error(f.where, message)

@@ -55,7 +55,9 @@ def read_rotation(request: Request) -> dict[str, Any] | None:
         raise ServiceError(
             "InvalidParameterException", "RefreshTokenRotation.Feature: ENABLED or DISABLED"
         )
-    grace = read_int(rotation, "RetryGracePeriodSeconds", 0, _MAX_GRACE_SECONDS)
+    grace = read_int(
+        rotation, "RetryGracePeriodSeconds", 0, _MAX_GRACE_SECONDS, within="RefreshTokenRotation."
+    )
     return {"Feature": feature, "RetryGracePeriodSeconds": 0 if grace is None else grace}
 
 

@@ -196,15 +196,21 @@ def read_bool(request: Mapping[str, Any], name: str, default: bool) -> bool:
     return value
 
 
-def read_int(request: Mapping[str, Any], name: str, low: int, high: int) -> int | None:
-    """An integer member within [low, high], or None when absent."""
+def read_int(
+    request: Mapping[str, Any], name: str, low: int, high: int, *, within: str = ""
+) -> int | None:
+    """An integer member within [low, high], or None when absent.
+
+    ``within`` names the structure holding it ("RefreshTokenRotation."), so that
+    a refusal names the member's whole path.
+    """
     value = request.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ServiceError("SerializationException", f"{name}: expected an integer")
+        raise ServiceError("SerializationException", f"{within}{name}: expected an integer")
     if not low <= value <= high:
-        raise _invalid(f"{name}: must be between {low} and {high}")
+        raise _invalid(f"{within}{name}: must be between {low} and {high}")
     return value
 
 

@@ -285,10 +285,14 @@ def test_client_token_lifetimes_outside_aws_bounds_are_refused(server: Server) -
         {"IdTokenValidity": 2, "TokenValidityUnits": {"IdToken": "days"}},
         {"RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 61}},
     ):
-        code, _ = error_of(
+        code, message = error_of(
             client.create_user_pool_client, UserPoolId=pool_id, ClientName="b", **options
         )
         assert code == "InvalidParameterException", options
+        # The whole path of the member refused, nested ones included.
+        assert message.startswith(next(iter(options))), (options, message)
+        if "RefreshTokenRotation" in options:
+            assert message.startswith("RefreshTokenRotation.RetryGracePeriodSeconds: "), message
     made = client.create_user_pool_client(
         UserPoolId=pool_id, ClientName="max", RefreshTokenValidity=3650
     )["UserPoolClient"]

@@ -434,6 +434,13 @@ def srp(cli: Cli, srp_backend: str) -> Session:
     s.run(cli, "list_devices", "list-devices", AccessToken=by_device["AccessToken"])
     s.run(
         cli,
+        "get_device",
+        "get-device",
+        AccessToken=by_device["AccessToken"],
+        DeviceKey=device.device_key,
+    )
+    s.run(
+        cli,
         "refresh_with_device",
         "initiate-auth",
         **srpkit.refresh_request(
@@ -637,6 +644,14 @@ def test_confirm_and_remember_the_device(srp: Session) -> None:
     listed = srp.out("list_devices")["Devices"]
     assert [d["DeviceKey"] for d in listed] == [srp.seen["device_key"]]
     status = {a["Name"]: a["Value"] for a in listed[0]["DeviceAttributes"]}
+    assert status["device_remembered_status"] == "remembered"
+
+
+def test_get_device(srp: Session) -> None:
+    """get-device returns the device signed in with: its key and its remembered status."""
+    device = srp.out("get_device")["Device"]
+    assert device["DeviceKey"] == srp.seen["device_key"]
+    status = {a["Name"]: a["Value"] for a in device["DeviceAttributes"]}
     assert status["device_remembered_status"] == "remembered"
 
 

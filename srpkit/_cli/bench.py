@@ -11,9 +11,13 @@ import argparse
 import os
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import CommandIO, UsageError
+
+if TYPE_CHECKING:
+    from .._tools.bench import Workload
+    from ..endpoint.http import ServeHandle
 
 # The bench's own user on its own in-memory server: test data, not a secret.
 _USERNAME = "bench-user"
@@ -114,53 +118,65 @@ def sign_in_worker(
     done.put(logins)
 
 
+def endpoint_workloads(
+    handle: ServeHandle,
+) -> tuple[list[Workload], list[Workload], tuple[str, str] | None]:
+    """The endpoint section's workloads against a running ``serve_in_thread`` handle.
+
+    Returns the kept-alive and fresh requests, the boto3 and in-process sign-ins
+    (none without boto3) and the (pool id, client id) they sign in to (None without
+    boto3); ``benchmarks/test_load.py`` times the same workloads.
+    """
+    from .._tools import bench as _bench  # noqa: PLC0415 - only when the command runs
+    from .._tools import bench_load as _load  # noqa: PLC0415 - as above
+
+    pool_id = handle.service.create_pool(f"bench{secrets.token_hex(3)}").id
+    client_id = handle.service.create_client(pool_id, "bench").id
+    handle.service.add_user(pool_id, _USERNAME, _PASSWORD)
+    group = "srpkit serve"
+    requests = [
+        _bench.Workload(
+            group,
+            "kept-alive connection, per request",
+            None,
+            _load.kept_alive_request(handle.url, pool_id),
+        ),
+        _bench.Workload(
+            group, "fresh connection, per request", None, _load.fresh_request(handle.url, pool_id)
+        ),
+    ]
+    try:
+        client = _boto_client(handle.url)
+    except ImportError:
+        return requests, [], None
+    sign_ins = [
+        _bench.Workload(
+            group,
+            "boto3 aws.authenticate over loopback",
+            None,
+            lambda: _boto_sign_in(client, pool_id, client_id),
+        ),
+        _bench.Workload(
+            group,
+            "the same sign-in in process",
+            None,
+            lambda: _in_process_sign_in(handle.service, pool_id, client_id),
+        ),
+    ]
+    return requests, sign_ins, (pool_id, client_id)
+
+
 def _endpoint_lines(args: argparse.Namespace) -> list[str]:
     from .._tools import bench as _bench  # noqa: PLC0415 - only when the command runs
     from .._tools import bench_load as _load  # noqa: PLC0415 - as above
     from ..endpoint.http import serve_in_thread  # noqa: PLC0415 - as above
 
     with serve_in_thread() as handle:
-        pool_id = handle.service.create_pool(f"bench{secrets.token_hex(3)}").id
-        client_id = handle.service.create_client(pool_id, "bench").id
-        handle.service.add_user(pool_id, _USERNAME, _PASSWORD)
-        group = "srpkit serve"
-        requests = [
-            _bench.Workload(
-                group,
-                "kept-alive connection, per request",
-                None,
-                _load.kept_alive_request(handle.url, pool_id),
-            ),
-            _bench.Workload(
-                group,
-                "fresh connection, per request",
-                None,
-                _load.fresh_request(handle.url, pool_id),
-            ),
-        ]
-        sign_ins = []
-        load = None
-        try:
-            client = _boto_client(handle.url)
-        except ImportError:
-            client = None
-        if client is not None:
-            sign_ins = [
-                _bench.Workload(
-                    group,
-                    "boto3 aws.authenticate over loopback",
-                    None,
-                    lambda: _boto_sign_in(client, pool_id, client_id),
-                ),
-                _bench.Workload(
-                    group,
-                    "the same sign-in in process",
-                    None,
-                    lambda: _in_process_sign_in(handle.service, pool_id, client_id),
-                ),
-            ]
+        requests, sign_ins, signing = endpoint_workloads(handle)
         results = _bench.run([*requests, *sign_ins], rounds=args.rounds, quick=args.quick)
-        if client is not None:
+        load = None
+        if signing is not None:
+            pool_id, client_id = signing
             load = _load.concurrent_logins(
                 sign_in_worker,
                 (handle.url, pool_id, client_id),
@@ -168,7 +184,7 @@ def _endpoint_lines(args: argparse.Namespace) -> list[str]:
                 logins=2 if args.quick else 40,
             )
     lines = _load.endpoint_lines(results[: len(requests)], results[len(requests) :], load)
-    if client is None:
+    if signing is None:
         lines.insert(1, "  (boto3 is not installed: pip install 'srpkit[aws]' for the sign-ins)")
     return lines
 

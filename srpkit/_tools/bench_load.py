@@ -39,6 +39,7 @@ __all__ = [
     "kept_alive_request",
     "thread_lines",
     "thread_scaling",
+    "thread_workloads",
 ]
 
 
@@ -71,12 +72,13 @@ def _powmods(count: int, data: _bench.Inputs) -> None:
         _arith.powmod(data.s_base, data.s_exp, N)
 
 
-def _rate_on_threads(
+def _seconds_on_threads(
     threads: int,
     count: int,
     data: _bench.Inputs,
     run: Callable[[int, _bench.Inputs], None] = _logins,
 ) -> float:
+    """How long ``threads`` threads take to each do ``run(count, data)``, all at once."""
     # A barrier so every thread starts together: the clock runs from the start
     # of the slowest to the end of the last.
     barrier = threading.Barrier(threads + 1)
@@ -92,7 +94,39 @@ def _rate_on_threads(
     started = time.perf_counter()
     for worker in workers:
         worker.join()
-    return threads * count / (time.perf_counter() - started)
+    return time.perf_counter() - started
+
+
+def _rate_on_threads(
+    threads: int,
+    count: int,
+    data: _bench.Inputs,
+    run: Callable[[int, _bench.Inputs], None] = _logins,
+) -> float:
+    return threads * count / _seconds_on_threads(threads, count, data, run)
+
+
+def thread_workloads(
+    modes: Sequence[_bench.Mode] | None = None, *, threads: int | None = None, logins: int = 8
+) -> list[_bench.Workload]:
+    """The threads section as ``bench.Workload`` s (for pytest-benchmark): per mode, ``logins``
+    logins on each of one thread and of ``threads`` (default: cores) at once.
+
+    Equal times for the two mean perfect scaling; N times the one thread's, none.
+    """
+    count = threads or os.cpu_count() or 1
+    data = _bench.inputs()
+    group = f"logins on threads ({logins} per thread, at once)"
+    found = []
+    for mode in _bench.available_modes() if modes is None else modes:
+        for n in dict.fromkeys((1, count)):
+
+            def make(n: int = n) -> Callable[[], object]:
+                return lambda: _seconds_on_threads(n, logins, data)
+
+            label = f"{mode.label} on {n} thread{'s' if n > 1 else ''}"
+            found.append(_bench.Workload(group, label, mode, make))
+    return found
 
 
 def thread_scaling(

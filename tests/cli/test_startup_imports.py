@@ -13,6 +13,9 @@ import sys
 
 import pytest
 
+from srpkit._cli import audit
+from srpkit._tools.audit import Status
+
 # What only one command needs: the local endpoint (serve, demo), the audit and vector
 # tools, their process pool, and the AWS SDK (login, refresh, bench).
 ENGINES = (
@@ -74,3 +77,10 @@ def test_parsing_loads_no_engine(argv: tuple[str, ...]) -> None:
 def test_the_probe_sees_an_engine_when_one_runs() -> None:
     """``vectors path`` runs and loads the vector tools: the probe can tell a loaded engine."""
     assert "srpkit._tools.vectors" in _engines(_loaded_after("vectors", "path"))
+
+
+def test_the_audit_marks_cover_every_status() -> None:
+    """The audit's marks, keyed by Status values so the engine loads late, name each Status once."""
+    for marks in (audit._MARKS, audit._ASCII_MARKS):
+        assert set(marks) == {status.value for status in Status}
+        assert all(marks[status] for status in Status)  # a Status finds its own value's mark

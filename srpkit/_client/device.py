@@ -223,8 +223,9 @@ class DeviceSRP(Prover):
         problems.check(check_optional_secret, client_secret, "client_secret")
         if small_a is not None:
             problems.check(check_small_a, small_a)
+        user_big_a = None
         if user_srp_a is not None:
-            problems.check(read_public_ephemeral, user_srp_a, "user_srp_a")
+            user_big_a = problems.check(read_public_ephemeral, user_srp_a, "user_srp_a")
         problems.raise_any()
         self._device_group_key = device_group_key
         self._device_key = device_key
@@ -234,10 +235,7 @@ class DeviceSRP(Prover):
         # Compared as numbers mod N: the user step's SRP_A may be spelled with
         # leading zeros or upper case, or be A + N, and still be this A. The
         # message carries neither a (a secret) nor A: errors end up in logs.
-        if (
-            user_srp_a is not None
-            and read_public_ephemeral(user_srp_a, "user_srp_a") % N == self._big_a
-        ):
+        if user_big_a is not None and user_big_a % N == self._big_a:
             raise InvalidInputError(
                 "small_a: the device step must draw its own private ephemeral; "
                 "this one is the user step's (the same SRP_A)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from .caps import (
     MAX_CLIENT_ID,
@@ -30,6 +30,8 @@ __all__ = [
     "pool_name",
     "region_of",
 ]
+
+_T = TypeVar("_T")
 
 # Java-regex patterns of the API model, where \w is ASCII-only; hence re.ASCII.
 _CLIENT_ID_RE = re.compile(r"[\w+]+", re.ASCII)
@@ -138,12 +140,15 @@ class Problems:
     def __init__(self) -> None:
         self._errors: list[SRPKitError] = []
 
-    def check(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Call ``func(*args, **kwargs)``; remember an SRPKitError instead of raising it."""
+    def check(self, func: Callable[..., _T], *args: Any, **kwargs: Any) -> _T | None:
+        """Call ``func(*args, **kwargs)`` and return what it returns; on an SRPKitError,
+        remember it and return None (``raise_any`` raises it before the value is used).
+        """
         try:
-            func(*args, **kwargs)
+            return func(*args, **kwargs)
         except SRPKitError as exc:
             self._errors.append(exc)
+            return None
 
     def raise_any(self) -> None:
         """Raise the one error, or one that joins them all (typed as they agree), if any."""

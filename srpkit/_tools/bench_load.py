@@ -152,13 +152,13 @@ def thread_scaling(
             logins = 2 if quick else max(2, min(200, round(batch * _rate_on_threads(1, 2, data))))
             # The floor: two vCPUs are often one core's two hyperthreads, and
             # then not even a bare exponentiation reaches N times one thread.
-            rates = [0.0, 0.0, 0.0, 0.0]
+            runs = [(1, _logins), (count, _logins), (1, _powmods), (count, _powmods)]
+            best = dict.fromkeys(runs, 0.0)
             for _ in range(rounds):  # interleaved, so a noisy moment hits all four
-                for i, (n, run) in enumerate(
-                    ((1, _logins), (count, _logins), (1, _powmods), (count, _powmods))
-                ):
-                    rates[i] = max(rates[i], _rate_on_threads(n, logins, data, run))
-        found.append(ThreadResult(mode, count, rates[0], rates[1], rates[3] / rates[2]))
+                for n, run in runs:
+                    best[n, run] = max(best[n, run], _rate_on_threads(n, logins, data, run))
+        floor = best[count, _powmods] / best[1, _powmods]
+        found.append(ThreadResult(mode, count, best[1, _logins], best[count, _logins], floor))
     return found
 
 
